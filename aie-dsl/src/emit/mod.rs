@@ -1,0 +1,138 @@
+//! Emission: a validated design becomes an MLIR module (built with melior, verified by MLIR) and
+//! its text.
+//!
+//! Two texts come out of one module:
+//! - the custom assembly mlir-aie's own examples and tests use ([`Emitted::mlir`]), printed by
+//!   [`print`] from the operations of the module;
+//! - MLIR's generic form ([`Emitted::generic`]), printed by MLIR itself.
+//!
+//! Only the dialects we emit are loaded (`func`, `arith`, `scf`, `memref`); `aie` and `aiex` ops
+//! are unregistered here and built in mlir-aie's generic shape (see `build`).
+
+mod build;
+pub mod print;
+
+use melior::dialect::DialectHandle;
+use melior::ir::operation::{OperationLike, OperationPrintingFlags};
+use melior::ir::Module;
+use melior::Context;
+
+use crate::ir::Design;
+
+/// A failure inside emission. Validation catches design mistakes first, so these mean that
+/// aie-dsl built something MLIR rejects: please report them with the design.
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    /// melior refused to build an operation.
+    #[error(
+        "building the MLIR module failed: {0} (a bug in aie-dsl; please report it with the design)"
+    )]
+    Build(String),
+    /// MLIR's verifier rejected the module.
+    #[error("MLIR rejected the module built for design `{design}` (a bug in aie-dsl; please report it with the design):\n{diagnostics}")]
+    Verify {
+        /// The design.
+        design: String,
+        /// What MLIR said.
+        diagnostics: String,
+    },
+    /// The printer met an operation it has no custom form for.
+    #[error("no custom assembly for operation `{0}` (a bug in aie-dsl)")]
+    Unprintable(String),
+}
+
+impl From<melior::Error> for EmitError {
+    fn from(e: melior::Error) -> Self {
+        EmitError::Build(e.to_string())
+    }
+}
+
+/// The MLIR texts of one design.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Emitted {
+    /// mlir-aie's custom assembly (what `aie-opt` prints).
+    pub mlir: String,
+    /// MLIR's generic form of the same module.
+    pub generic: String,
+}
+
+/// A context with just the dialects designs use.
+pub fn context() -> Context {
+    let ctx = Context::new_with_threading(false);
+    for h in [
+        DialectHandle::func(),
+        DialectHandle::arith(),
+        DialectHandle::scf(),
+        DialectHandle::memref(),
+    ] {
+        h.load_dialect(&ctx);
+    }
+    ctx.set_allow_unregistered_dialects(true);
+    ctx
+}
+
+/// Builds the module of `design` in `ctx` and verifies it.
+///
+/// The design should have passed [`crate::valid::validate`]; emission assumes it.
+///
+/// # Errors
+/// [`EmitError`] if MLIR rejects what was built.
+pub fn module<'c>(ctx: &'c Context, design: &Design) -> Result<Module<'c>, EmitError> {
+    verify(ctx, design)?;
+    build::ModuleBuilder::new(ctx, design).build()
+}
+
+/// Emits both texts of `design`.
+///
+/// # Errors
+/// [`EmitError`] if MLIR rejects what was built.
+pub fn emit(design: &Design) -> Result<Emitted, EmitError> {
+    let ctx = context();
+    let module = module(&ctx, design)?;
+    let mlir = print::custom(&module)?;
+    let generic = generic(&module)?;
+    Ok(Emitted { mlir, generic })
+}
+
+/// MLIR's generic form of `module`.
+///
+/// # Errors
+/// [`EmitError::Build`] if MLIR cannot print it.
+pub fn generic(module: &Module<'_>) -> Result<String, EmitError> {
+    let mut text = module
+        .as_operation()
+        .to_string_with_flags(OperationPrintingFlags::new().print_generic_operation_form())?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Verifies the design's module the way a registered `aie.device` would see it.
+///
+/// MLIR cannot know that the unregistered `aie.device` is a symbol table, so `func.call` would
+/// look for its callee at module level. The check therefore builds a copy with the kernel
+/// declarations at module level, prints it in generic form and parses that text back, which
+/// runs MLIR's verifier: the text parses, every upstream op verifies, and every call's operand
+/// types match its callee.
+fn verify(ctx: &Context, design: &Design) -> Result<(), EmitError> {
+    let copy = build::ModuleBuilder::new(ctx, design)
+        .kernels_at_module_level()
+        .build()?;
+    let text = generic(&copy)?;
+    let diagnostics = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let sink = diagnostics.clone();
+    let handler = ctx.attach_diagnostic_handler(move |d| {
+        sink.borrow_mut().push(d.to_string());
+        true
+    });
+    let parsed = Module::parse(ctx, &text);
+    ctx.detach_diagnostic_handler(handler);
+    match parsed {
+        Some(m) if m.as_operation().verify() => Ok(()),
+        _ => Err(EmitError::Verify {
+            design: design.name.clone(),
+            diagnostics: diagnostics.borrow().join("\n"),
+        }),
+    }
+}

@@ -1,0 +1,27 @@
+//! The crate's top-level error.
+
+use std::path::PathBuf;
+
+use crate::emit::EmitError;
+use crate::valid::ValidationErrors;
+
+/// Anything that can stop a design on its way to MLIR and files.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The design breaks rules of the device or of mlir-aie; every problem is listed.
+    #[error("{0}")]
+    Invalid(#[from] ValidationErrors),
+    /// MLIR rejected the module we built (a bug in aie-dsl: please report it with the design).
+    #[error(transparent)]
+    Emit(#[from] EmitError),
+    /// Writing an output file failed.
+    #[error(
+        "could not write {path}: {source}; check that the folder is writable and the disk has room"
+    )]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,364 @@
+//! What each tile will need once the ObjectFIFOs are lowered: data memory, locks, buffer
+//! descriptors and DMA channels.
+//!
+//! The rules follow mlir-aie's `aie-objectFifo-stateful-transform` at 5ff2ab97d (see
+//! `shared/reference/PIPELINE.md` §3): which FIFOs need DMAs (§3.2), the depth each end really
+//! gets (§3.4), where buffers and locks go and how links share them (§3.5), and how channels and
+//! BD chains are made (§3.6, §3.8). Validation compares the figures with the target model before
+//! anything is emitted; the summary prints them.
+
+use indexmap::IndexMap;
+
+use crate::ir::{CoreStmt, Design, FifoId, FifoPort, Link, ObjectFifo, TileId};
+use crate::target::{DmaDir, TileKind};
+
+/// Resource use of one tile.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TileUsage {
+    /// Data memory: `(what, bytes)`.
+    pub memory: Vec<(String, u64)>,
+    /// Locks, by name.
+    pub locks: Vec<String>,
+    /// Buffer descriptors: `(who, count)`.
+    pub bds: Vec<(String, u32)>,
+    /// S2MM channels, by user.
+    pub s2mm: Vec<String>,
+    /// MM2S channels, by user.
+    pub mm2s: Vec<String>,
+}
+
+impl TileUsage {
+    /// Bytes of data memory used.
+    pub fn memory_bytes(&self) -> u64 {
+        self.memory.iter().map(|(_, b)| b).sum()
+    }
+
+    /// Buffer descriptors used.
+    pub fn bd_count(&self) -> u32 {
+        self.bds.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Channels used in `dir`.
+    pub fn channels(&self, dir: DmaDir) -> &[String] {
+        match dir {
+            DmaDir::S2mm => &self.s2mm,
+            DmaDir::Mm2s => &self.mm2s,
+        }
+    }
+}
+
+/// Whether a FIFO is split into DMA-connected ends (PIPELINE.md §3.2).
+pub fn requires_dma(design: &Design, id: FifoId) -> bool {
+    let Some(f) = design.fifos.get(id) else {
+        return false;
+    };
+    if f.via_dma
+        || f.repeat_count.is_some()
+        || f.consumers.len() != 1
+        || !f.dims_to_stream.is_empty()
+        || f.consumers.iter().any(|c| !c.dims_from_stream.is_empty())
+    {
+        return true;
+    }
+    if let Some(link) = design.link_of(id) {
+        if link.inputs.len() > 1 || link.outputs.len() > 1 {
+            return true;
+        }
+        let ty = |f: FifoId| design.fifos.get(f).map(|f| f.elem.clone());
+        if ty(link.inputs[0]) != ty(link.outputs[0]) {
+            return true;
+        }
+    }
+    match (
+        design.coords(f.producer),
+        design.coords(f.consumers[0].tile),
+    ) {
+        (Some(p), Some(c)) => !design.device.share_memory(p, c),
+        _ => true,
+    }
+}
+
+/// Largest number of objects a core on `tile` acquires at once from `fifo` as `port`.
+fn max_acquire(design: &Design, tile: TileId, fifo: FifoId, port: FifoPort) -> Option<u32> {
+    let core = design.core_on(tile)?;
+    let mut max = None;
+    for s in &core.body {
+        s.walk(&mut |s| {
+            if let CoreStmt::Acquire {
+                fifo: f,
+                port: p,
+                n,
+                ..
+            } = s
+            {
+                if *f == fifo && *p == port {
+                    max = Some(max.map_or(*n, |m: u32| m.max(*n)));
+                }
+            }
+        });
+    }
+    max
+}
+
+/// Depth of one end of a DMA FIFO (PIPELINE.md §3.4). `end` is `None` for the producer,
+/// `Some(i)` for consumer `i`.
+pub fn end_depth(design: &Design, id: FifoId, end: Option<usize>) -> u32 {
+    let Some(f) = design.fifos.get(id) else {
+        return 0;
+    };
+    let (declared, tile, port) = match end {
+        None => (f.depth.producer(), f.producer, FifoPort::Produce),
+        Some(i) => (
+            f.depth.consumer(i),
+            f.consumers.get(i).map_or(f.producer, |c| c.tile),
+            FifoPort::Consume,
+        ),
+    };
+    if matches!(f.depth, crate::ir::Depth::PerEndpoint(_)) {
+        return declared;
+    }
+    if design.tiles.get(tile).map(|t| t.kind) == Some(TileKind::Compute) {
+        if let Some(max) = max_acquire(design, tile, id, port) {
+            return if max == 1 && declared == 1 {
+                1
+            } else {
+                max + 1
+            };
+        }
+    }
+    declared
+}
+
+/// mlir-aie's name of a FIFO end: `F` for the producer, `F_cons` or `F_<i>_cons` for consumers.
+pub fn end_name(f: &ObjectFifo, end: Option<usize>) -> String {
+    match end {
+        None => f.name.clone(),
+        Some(_) if f.consumers.len() == 1 => format!("{}_cons", f.name),
+        Some(i) => format!("{}_{i}_cons", f.name),
+    }
+}
+
+struct Tally<'a> {
+    design: &'a Design,
+    usage: IndexMap<TileId, TileUsage>,
+}
+
+impl Tally<'_> {
+    fn at(&mut self, tile: TileId) -> &mut TileUsage {
+        self.usage.entry(tile).or_default()
+    }
+
+    fn kind(&self, tile: TileId) -> Option<TileKind> {
+        self.design.tiles.get(tile).map(|t| t.kind)
+    }
+
+    fn buffers(&mut self, tile: TileId, name: &str, depth: u32, bytes: u64) {
+        if self.kind(tile) == Some(TileKind::Shim) || depth == 0 {
+            return;
+        }
+        let label = if depth == 1 {
+            format!("{name}_buff_0 ({bytes} B)")
+        } else {
+            format!("{name}_buff_0..{} ({depth} x {bytes} B)", depth - 1)
+        };
+        self.at(tile).memory.push((label, u64::from(depth) * bytes));
+    }
+
+    fn locks(&mut self, tile: TileId, name: &str, pairs: u32) {
+        for j in 0..pairs {
+            let u = self.at(tile);
+            u.locks.push(format!("{name}_prod_lock_{j}"));
+            u.locks.push(format!("{name}_cons_lock_{j}"));
+        }
+    }
+
+    fn channel(&mut self, tile: TileId, dir: DmaDir, user: String) {
+        let u = self.at(tile);
+        let list = match dir {
+            DmaDir::S2mm => &mut u.s2mm,
+            DmaDir::Mm2s => &mut u.mm2s,
+        };
+        // Hand-placed flows and allocations name a channel; two of them on one channel share it.
+        if !list.contains(&user) {
+            list.push(user);
+        }
+    }
+
+    fn bds(&mut self, tile: TileId, user: String, n: u32) {
+        if self.kind(tile) == Some(TileKind::Shim) || n == 0 {
+            return;
+        }
+        self.at(tile).bds.push((user, n));
+    }
+
+    /// One end of a DMA FIFO that is not at a link tile.
+    fn plain_end(&mut self, id: FifoId, end: Option<usize>) {
+        let Some(f) = self.design.fifos.get(id) else {
+            return;
+        };
+        let (tile, dir) = match end {
+            None => (f.producer, DmaDir::Mm2s),
+            Some(i) => match f.consumers.get(i) {
+                Some(c) => (c.tile, DmaDir::S2mm),
+                None => return,
+            },
+        };
+        let name = end_name(f, end);
+        let depth = end_depth(self.design, id, end);
+        self.buffers(tile, &name, depth, f.elem.bytes());
+        self.locks(tile, &name, 1);
+        self.channel(tile, dir, name.clone());
+        self.bds(tile, name, depth);
+    }
+
+    /// The buffers, locks, channels and BDs a link places on its tile (PIPELINE.md §3.8).
+    fn link(&mut self, link: &Link) {
+        let d = self.design;
+        let (Some(&first_in), Some(&first_out)) = (link.inputs.first(), link.outputs.first())
+        else {
+            return;
+        };
+        let Some(tile) = d.fifos.get(first_out).map(|f| f.producer) else {
+            return;
+        };
+        let input_end = |fid: FifoId| {
+            d.fifos.get(fid).and_then(|f| {
+                f.consumers
+                    .iter()
+                    .position(|c| c.tile == tile)
+                    .map(|i| (f, Some(i)))
+            })
+        };
+        // The link target owns the shared buffers: join → the output, distribute → the input,
+        // forward → the larger (the input on ties).
+        let (target, target_end, pairs) = if link.inputs.len() > 1 {
+            (first_out, None, link.inputs.len() as u32)
+        } else if link.outputs.len() > 1 {
+            let end = input_end(first_in).and_then(|(_, e)| e);
+            (first_in, end, link.outputs.len() as u32)
+        } else {
+            let in_elems = d.fifos.get(first_in).map_or(0, |f| f.elem.elements());
+            let out_elems = d.fifos.get(first_out).map_or(0, |f| f.elem.elements());
+            let out_has_init = d
+                .fifos
+                .get(first_out)
+                .is_some_and(|f| f.init_values.is_some());
+            if out_has_init || out_elems > in_elems {
+                (first_out, None, 1)
+            } else {
+                (first_in, input_end(first_in).and_then(|(_, e)| e), 1)
+            }
+        };
+        let Some(tf) = d.fifos.get(target) else {
+            return;
+        };
+        let name = end_name(tf, target_end);
+        let depth = end_depth(d, target, target_end);
+        self.buffers(tile, &name, depth, tf.elem.bytes());
+        self.locks(tile, &name, pairs);
+        for &fid in &link.inputs {
+            if let Some((f, end)) = input_end(fid) {
+                let end_label = end_name(f, end);
+                self.channel(tile, DmaDir::S2mm, end_label.clone());
+                let per = if link.outputs.len() > 1 { pairs } else { 1 };
+                self.bds(tile, end_label, depth * per);
+            }
+        }
+        for &fid in &link.outputs {
+            if let Some(f) = d.fifos.get(fid) {
+                self.channel(tile, DmaDir::Mm2s, f.name.clone());
+                let per = if link.inputs.len() > 1 { pairs } else { 1 };
+                self.bds(tile, f.name.clone(), depth * per);
+            }
+        }
+    }
+}
+
+/// Resource use per tile, in tile declaration order (tiles with nothing on them included).
+pub fn estimate(design: &Design) -> IndexMap<TileId, TileUsage> {
+    let mut t = Tally {
+        design,
+        usage: design
+            .tiles
+            .iter()
+            .map(|(id, _)| (id, TileUsage::default()))
+            .collect(),
+    };
+    for (_, core) in design.cores.iter() {
+        t.at(core.tile)
+            .memory
+            .push(("stack".to_string(), u64::from(core.stack_size)));
+    }
+    for (_, b) in design.buffers.iter() {
+        t.at(b.tile).memory.push((
+            format!("buffer {} ({} B)", b.name, b.ty.bytes()),
+            b.ty.bytes(),
+        ));
+    }
+    for (_, l) in design.locks.iter() {
+        t.at(l.tile).locks.push(l.name.clone());
+    }
+    for (id, f) in design.fifos.iter() {
+        let link = design.link_of(id);
+        let at_link_tile = |tile: TileId| {
+            link.is_some_and(|l| {
+                l.outputs
+                    .first()
+                    .and_then(|o| design.fifos.get(*o))
+                    .is_some_and(|o| o.producer == tile)
+            })
+        };
+        if !requires_dma(design, id) {
+            // One shared set of buffers on the producer's tile (or the consumer's, when only
+            // the consumer's core reaches it), no DMA.
+            let Some(c) = f.consumers.first() else {
+                continue;
+            };
+            let (pc, cc) = (design.coords(f.producer), design.coords(c.tile));
+            let tile = match (pc, cc) {
+                (Some(p), Some(q)) if !design.device.core_reaches_memory(q.0, q.1, p.0, p.1) => {
+                    c.tile
+                }
+                _ => f.producer,
+            };
+            if at_link_tile(f.producer) || at_link_tile(c.tile) {
+                continue;
+            }
+            t.buffers(tile, &f.name, f.depth.producer(), f.elem.bytes());
+            t.locks(tile, &f.name, 1);
+            continue;
+        }
+        if !at_link_tile(f.producer) {
+            t.plain_end(id, None);
+        }
+        for (i, c) in f.consumers.iter().enumerate() {
+            if !at_link_tile(c.tile) {
+                t.plain_end(id, Some(i));
+            }
+        }
+    }
+    for link in &design.links {
+        t.link(link);
+    }
+    for flow in &design.flows {
+        use crate::target::WireBundle::Dma;
+        if flow.source.bundle == Dma {
+            t.channel(
+                flow.source.tile,
+                DmaDir::Mm2s,
+                format!("hand-placed channel {}", flow.source.channel),
+            );
+        }
+        if flow.dest.bundle == Dma {
+            t.channel(
+                flow.dest.tile,
+                DmaDir::S2mm,
+                format!("hand-placed channel {}", flow.dest.channel),
+            );
+        }
+    }
+    for (_, a) in design.shim_allocs.iter() {
+        t.channel(a.tile, a.dir, format!("hand-placed channel {}", a.channel));
+    }
+    t.usage
+}

@@ -1,0 +1,214 @@
+//! Checks of the host's runtime sequence.
+
+use super::{ValidationError, Validator};
+use crate::ir::{DmaTarget, DmaTransfer, RuntimeOp, TransferDir};
+use crate::target::{npu1, DmaDir, TileKind};
+
+pub(super) fn check(v: &mut Validator<'_>) {
+    let d = v.d;
+    let Some(seq) = &d.runtime else { return };
+    for (i, ty) in seq.args.iter().enumerate() {
+        if ty.elem().bytes() * 8 > npu1::MAX_DMA_ELEMENT_BITS {
+            v.push(ValidationError::Runtime {
+                op: format!("argument {i}"),
+                problem: format!(
+                    "{ty} has elements wider than {} bits",
+                    npu1::MAX_DMA_ELEMENT_BITS
+                ),
+            });
+        }
+    }
+    let mut issued: Vec<DmaTarget> = Vec::new();
+    let mut n = 0;
+    for op in &seq.ops {
+        match op {
+            RuntimeOp::Dma(t) => {
+                n += 1;
+                transfer(v, n, t);
+                issued.push(t.target);
+            }
+            RuntimeOp::Wait(target) => {
+                let name = target_name(v, *target);
+                let label = format!("wait on `{name}`");
+                if let DmaTarget::Fifo(f) = target {
+                    if let Some(fifo) = d.fifos.get(*f) {
+                        let shim = |t| d.tiles.get(t).map(|t| t.kind) == Some(TileKind::Shim);
+                        if !shim(fifo.producer) && !fifo.consumers.iter().any(|c| shim(c.tile)) {
+                            v.push(ValidationError::Runtime {
+                                op: label.clone(),
+                                problem: format!("ObjectFIFO `{name}` has no shim endpoint, so the host has no channel to wait on; wait on a FIFO that starts or ends at a shim tile"),
+                            });
+                            continue;
+                        }
+                    }
+                }
+                if !issued.contains(target) {
+                    v.push(ValidationError::Runtime {
+                        op: label,
+                        problem: "no transfer on it comes before the wait, so it would wait forever; move the wait after a transfer".into(),
+                    });
+                }
+            }
+            RuntimeOp::Sync {
+                column,
+                row,
+                dir,
+                channel,
+            } => {
+                if *column >= d.device.columns()
+                    || d.device.kind_of_row(*row) != Some(TileKind::Shim)
+                    || *channel >= npu1::SHIM.dma_channels
+                {
+                    v.push(ValidationError::Runtime {
+                        op: format!("sync on ({column},{row}) {} {channel}", dir.keyword()),
+                        problem: format!("syncs wait on a shim DMA channel: column below {}, row 0, channel below {}", d.device.columns(), npu1::SHIM.dma_channels),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn target_name(v: &Validator<'_>, t: DmaTarget) -> String {
+    match t {
+        DmaTarget::Fifo(f) => v.d.fifo_label(f),
+        DmaTarget::Alloc(a) => {
+            v.d.shim_allocs
+                .get(a)
+                .map_or_else(|| format!("#{}", a.index()), |a| a.name.clone())
+        }
+    }
+}
+
+fn transfer(v: &mut Validator<'_>, n: usize, t: &DmaTransfer) {
+    let d = v.d;
+    let name = target_name(v, t.target);
+    let verb = match t.dir {
+        TransferDir::ToDevice => "fill",
+        TransferDir::FromDevice => "drain",
+    };
+    let op = format!("transfer #{n} ({verb} of `{name}`)");
+    let err = |v: &mut Validator<'_>, problem: String| {
+        v.push(ValidationError::Runtime {
+            op: op.clone(),
+            problem,
+        })
+    };
+    match t.target {
+        DmaTarget::Fifo(f) => {
+            let Some(fifo) = d.fifos.get(f) else {
+                err(v, "the FIFO handle is not part of this design".into());
+                return;
+            };
+            let shim = |t| d.tiles.get(t).map(|t| t.kind) == Some(TileKind::Shim);
+            match t.dir {
+                TransferDir::ToDevice if !shim(fifo.producer) => err(
+                    v,
+                    format!("`{name}` starts at {}, not at a shim tile, so the host cannot fill it; fill the FIFO that starts at the shim tile", d.tile_label(fifo.producer)),
+                ),
+                TransferDir::FromDevice if !fifo.consumers.iter().any(|c| shim(c.tile)) => err(
+                    v,
+                    format!("`{name}` does not end at a shim tile, so the host cannot drain it; drain the FIFO that ends at the shim tile"),
+                ),
+                _ => {}
+            }
+        }
+        DmaTarget::Alloc(a) => {
+            if d.shim_allocs.get(a).is_none() {
+                err(v, "the allocation handle is not part of this design".into());
+                return;
+            }
+        }
+    }
+    let Some(arg) = d
+        .runtime
+        .as_ref()
+        .and_then(|r| r.args.get(t.arg.0 as usize))
+    else {
+        err(
+            v,
+            format!("host argument {} was not declared with `arg`", t.arg.0),
+        );
+        return;
+    };
+    let eb = i64::from(arg.elem().bytes());
+    if t.sizes.iter().any(|&s| s < 1) {
+        err(v, format!("sizes {:?} must all be at least 1", t.sizes));
+        return;
+    }
+    if t.offsets.iter().chain(&t.strides).any(|&x| x < 0) {
+        err(v, "offsets and strides must not be negative".into());
+        return;
+    }
+    let spec = crate::dsl::Transfer::nd(t.offsets, t.sizes, t.strides);
+    let extent = spec.extent();
+    if extent as u64 > arg.elements() {
+        err(v, format!("it reaches element {} of host argument {} ({arg}, {} elements); shrink the sizes or offsets, or declare a larger buffer", extent - 1, t.arg.0, arg.elements()));
+    }
+    let gran = i64::from(npu1::DMA_GRANULARITY_BYTES);
+    if (t.sizes[3] * eb) % gran != 0 {
+        err(v, format!("the innermost size {} × {eb} bytes is not a multiple of {gran} bytes; DMAs move 32-bit words", t.sizes[3]));
+    }
+    let offset_bytes: i64 = t
+        .offsets
+        .iter()
+        .zip(&t.strides)
+        .map(|(o, s)| o * s * eb)
+        .sum();
+    if offset_bytes % gran != 0 {
+        err(
+            v,
+            format!("the start offset of {offset_bytes} bytes is not {gran}-byte aligned"),
+        );
+    }
+    let linear = t.sizes[1] == 1
+        && t.sizes[2] == 1
+        && t.strides[1] == 0
+        && t.strides[2] == 0
+        && t.strides[3] == 1;
+    if !linear {
+        for (k, name) in [(3, "innermost"), (2, "second")] {
+            if t.sizes[k] > npu1::SHIM_MAX_WRAP {
+                err(v, format!("the {name} size {} exceeds the shim BD limit {}; split the transfer or move the extra factor to an outer dimension", t.sizes[k], npu1::SHIM_MAX_WRAP));
+            }
+        }
+        for k in 1..4 {
+            if t.sizes[k] > 1 && t.strides[k] < 1 {
+                err(
+                    v,
+                    format!(
+                        "dimension {k} has size {} but stride 0; give it a stride of at least 1",
+                        t.sizes[k]
+                    ),
+                );
+            }
+        }
+    }
+    if t.strides.iter().any(|&s| s > npu1::SHIM_MAX_STRIDE) {
+        err(
+            v,
+            format!(
+                "a stride exceeds the shim BD limit {}",
+                npu1::SHIM_MAX_STRIDE
+            ),
+        );
+    }
+    if t.sizes[0] > npu1::SHIM_MAX_REPEAT {
+        err(
+            v,
+            format!(
+                "the outermost (repeat) size {} exceeds {}; issue several transfers",
+                t.sizes[0],
+                npu1::SHIM_MAX_REPEAT
+            ),
+        );
+    }
+    match t.bd_id {
+        Some(id) if id >= npu1::SHIM.bds => err(
+            v,
+            format!("buffer descriptor {id} does not exist (shim tiles have 0..={}); add waits so ids can be reused, or use fewer transfers in flight", npu1::SHIM.bds - 1),
+        ),
+        _ => {}
+    }
+    let _ = DmaDir::S2mm;
+}

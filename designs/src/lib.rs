@@ -1,0 +1,94 @@
+//! The example designs of aie-dsl, each a Rust function returning a validated [`Design`].
+//!
+//! [`all`] lists them for the examples, the snapshot tests and the benchmarks.
+
+mod layernorm;
+mod passthrough_dmas;
+mod passthrough_kernel;
+mod vector_add_4core;
+mod vector_scalar_mul;
+
+use std::path::{Path, PathBuf};
+
+use aie_dsl::prelude::*;
+
+pub use layernorm::layernorm;
+pub use passthrough_dmas::passthrough_dmas;
+pub use passthrough_kernel::passthrough_kernel;
+pub use vector_add_4core::vector_add_4core;
+pub use vector_scalar_mul::vector_scalar_mul;
+
+/// A design function.
+pub type DesignFn = fn() -> Result<Design, Error>;
+
+/// Every design, by name.
+pub fn all() -> Vec<(&'static str, DesignFn)> {
+    vec![
+        ("passthrough_dmas", passthrough_dmas as DesignFn),
+        ("passthrough_kernel", passthrough_kernel),
+        ("vector_scalar_mul", vector_scalar_mul),
+        ("layernorm", layernorm),
+        ("vector_add_4core", vector_add_4core),
+    ]
+}
+
+/// The folder holding the C++ kernels.
+pub fn kernels_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("kernels")
+}
+
+/// What [`build`] wrote.
+#[derive(Debug)]
+pub struct Built {
+    /// The custom-assembly MLIR file.
+    pub mlir: PathBuf,
+    /// The generic-form MLIR file.
+    pub generic: PathBuf,
+    /// The summary text.
+    pub summary: String,
+}
+
+/// Emits `design` into `out_dir/<name>/` (`<name>.mlir`, `<name>.generic.mlir`).
+///
+/// # Errors
+/// Validation, emission or write errors.
+pub fn build(design: &Design, out_dir: &Path) -> Result<Built, Error> {
+    let emitted = aie_dsl::compile(design)?;
+    let dir = out_dir.join(&design.name);
+    let mlir = dir.join(format!("{}.mlir", design.name));
+    let generic = dir.join(format!("{}.generic.mlir", design.name));
+    aie_dsl::artifact::write_atomic(&mlir, emitted.mlir.as_bytes())?;
+    aie_dsl::artifact::write_atomic(&generic, emitted.generic.as_bytes())?;
+    Ok(Built {
+        mlir,
+        generic,
+        summary: aie_dsl::report::summary(design),
+    })
+}
+
+/// The default output folder: `build/` at the repository root.
+pub fn default_out_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("build")
+}
+
+/// Runs one design as the examples do: builds it, prints where the files went and the summary.
+/// Returns the process exit code.
+pub fn run_example(design: DesignFn) -> i32 {
+    let out = default_out_dir();
+    match design().and_then(|d| build(&d, &out)) {
+        Ok(b) => {
+            println!("wrote {}", b.mlir.display());
+            println!("wrote {}", b.generic.display());
+            print!("{}", b.summary);
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! A vector times a scalar: input, scale-factor and output FIFOs, nested loops.
+
+use aie_dsl::prelude::*;
+
+/// Elements in the host vectors.
+pub const N: u32 = 4096;
+/// Elements per object.
+pub const TILE: u32 = 1024;
+
+/// `out[i] = in[i] * factor` over `N` `i16`, `TILE` at a time (kernels/scale.cc). The core takes
+/// the factor once per `N / TILE` tiles.
+pub fn vector_scalar_mul() -> Result<Design, Error> {
+    let mut d = DesignBuilder::new("vector_scalar_mul", Device::Npu1_1Col);
+    let tile_ty = MemRefType::vector(TILE, ElemType::I16);
+    let factor_ty = MemRefType::vector(1, ElemType::I32);
+    let scale = d.kernel(
+        Kernel::new(
+            "vector_scalar_mul_int16",
+            [
+                tile_ty.clone().into(),
+                tile_ty.clone().into(),
+                factor_ty.clone().into(),
+                ScalarType::I32.into(),
+            ],
+            "scale.o",
+        )
+        .with_source("scale.cc"),
+    );
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let inp = d.fifo("in", shim, [core], 2, tile_ty.clone());
+    let factor = d.fifo("infactor", shim, [core], 2, factor_ty);
+    let out = d.fifo("out", core, [shim], 2, tile_ty);
+    d.core(core, |c| {
+        c.forever(|c| {
+            let f = c.consume(factor, 1);
+            c.repeat(u64::from(N / TILE), |c| {
+                let o = c.produce(out, 1);
+                let i = c.consume(inp, 1);
+                c.call(
+                    scale,
+                    [
+                        i.get(0),
+                        o.get(0),
+                        f.get(0),
+                        Scalar::I32(TILE as i32).into(),
+                    ],
+                );
+                c.release(i);
+                c.release(o);
+            });
+            c.release(f);
+        });
+    });
+    d.runtime(|rt| {
+        let a = rt.arg(MemRefType::vector(N, ElemType::I16));
+        let f = rt.arg(MemRefType::vector(1, ElemType::I32));
+        let c = rt.arg(MemRefType::vector(N, ElemType::I16));
+        rt.fill(inp, a, Transfer::linear(N));
+        rt.fill(factor, f, Transfer::linear(1));
+        rt.drain(out, c, Transfer::linear(N));
+        rt.wait(out);
+    });
+    d.finish()
+}
