@@ -28,7 +28,11 @@ fn copy_design(tweak: impl FnOnce(&mut DesignBuilder, Parts)) -> DesignBuilder {
     let mut d = DesignBuilder::new("copy", Device::Npu1_1Col);
     let shim = d.shim_tile(0);
     let core = d.compute_tile(0, 2);
-    let k = d.kernel(Kernel::new("copy", [i32s(256).into(), i32s(256).into()], "copy.o"));
+    let k = d.kernel(Kernel::new(
+        "copy",
+        [i32s(256).into(), i32s(256).into()],
+        "copy.o",
+    ));
     let inp = d.fifo("in", shim, [core], 2, i32s(256));
     let out = d.fifo("out", core, [shim], 2, i32s(256));
     tweak(
@@ -98,7 +102,10 @@ fn tile_declared_as_the_wrong_kind() {
     let mut d = DesignBuilder::new("t", Device::Npu1);
     d.compute_tile(1, 1);
     let m = the_problem(d);
-    assert!(m.contains("tile (1,1) was declared as a compute tile"), "{m}");
+    assert!(
+        m.contains("tile (1,1) was declared as a compute tile"),
+        "{m}"
+    );
     assert!(m.contains("row 1 of npu1 holds mem tiles"), "{m}");
     assert!(m.contains("compute tiles are in rows 2-5"), "{m}");
 }
@@ -109,7 +116,12 @@ fn core_on_a_shim_tile() {
     let wrong = d.compute_tile(0, 0);
     d.core(wrong, |_| {});
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("a core program is placed on tile (0,0), which is a shim tile; only compute tiles")), "{p:#?}");
+    assert!(
+        p.iter().any(|m| m.contains(
+            "a core program is placed on tile (0,0), which is a shim tile; only compute tiles"
+        )),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -119,7 +131,10 @@ fn two_cores_on_one_tile() {
     d.core(t, |_| {});
     d.core(t, |_| {});
     let m = the_problem(d);
-    assert!(m.contains("compute tile (0,2) has more than one core program"), "{m}");
+    assert!(
+        m.contains("compute tile (0,2) has more than one core program"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -137,7 +152,10 @@ fn fifo_from_shim_to_shim() {
     let (a, b) = (d.shim_tile(0), d.shim_tile(1));
     d.fifo("loop", a, [b], 2, i32s(16));
     let m = the_problem(d);
-    assert!(m.contains("ObjectFIFO `loop` goes from shim tile (0,0) to shim tile (1,0)"), "{m}");
+    assert!(
+        m.contains("ObjectFIFO `loop` goes from shim tile (0,0) to shim tile (1,0)"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -147,7 +165,10 @@ fn fifo_consumer_repeated() {
     let c = d.compute_tile(0, 2);
     d.fifo("twice", s, [c, c], 2, i32s(16));
     let m = the_problem(d);
-    assert!(m.contains("ObjectFIFO `twice` lists tile (0,2) twice as consumer"), "{m}");
+    assert!(
+        m.contains("ObjectFIFO `twice` lists tile (0,2) twice as consumer"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -156,7 +177,12 @@ fn duplicate_names() {
         d.fifo("in", p.core, [p.shim], 2, i32s(16));
     });
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("the name `in` is used by both ObjectFIFO `in` and ObjectFIFO `in`")), "{p:#?}");
+    assert!(
+        p.iter().any(
+            |m| m.contains("the name `in` is used by both ObjectFIFO `in` and ObjectFIFO `in`")
+        ),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -166,7 +192,11 @@ fn names_mlir_would_have_to_quote() {
     let m_ = d.mem_tile(0);
     d.fifo("in-data", s, [m_], 2, i32s(16));
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("ObjectFIFO `in-data` is not a valid symbol name")), "{p:#?}");
+    assert!(
+        p.iter()
+            .any(|m| m.contains("ObjectFIFO `in-data` is not a valid symbol name")),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -177,8 +207,18 @@ fn depth_zero_and_wrong_per_endpoint_list() {
     d.fifo("zero", s, [m_], 0, i32s(16));
     d.fifo_with("short", FifoSpec::new(m_, [s], 2, i32s(16)).depths([2]));
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("ObjectFIFO `zero`: depth is 0; use at least 1")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("ObjectFIFO `short`: per-endpoint depths list 1 numbers") && m.contains("(2 numbers)")), "{p:#?}");
+    assert!(
+        p.iter()
+            .any(|m| m.contains("ObjectFIFO `zero`: depth is 0; use at least 1")),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter().any(
+            |m| m.contains("ObjectFIFO `short`: per-endpoint depths list 1 numbers")
+                && m.contains("(2 numbers)")
+        ),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -188,7 +228,10 @@ fn objects_the_dma_cannot_move() {
     let m_ = d.mem_tile(0);
     d.fifo("odd", s, [m_], 2, MemRefType::vector(3, ElemType::I8));
     let m = the_problem(d);
-    assert!(m.contains("ObjectFIFO `odd`: objects of type memref<3xi8> are 3 bytes"), "{m}");
+    assert!(
+        m.contains("ObjectFIFO `odd`: objects of type memref<3xi8> are 3 bytes"),
+        "{m}"
+    );
     assert!(m.contains("multiple of 4 bytes"), "{m}");
 }
 
@@ -204,8 +247,17 @@ fn layout_on_a_shim_end_and_dims_for_a_missing_consumer() {
             .dims_from_stream(3, [Dim::new(16, 1)]),
     );
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("ObjectFIFO `shaped`: the producer (0,0) is a shim tile, which cannot reorder data")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("dims_from_stream was given for consumer 3, but the FIFO has 1 consumer(s)")), "{p:#?}");
+    assert!(
+        p.iter().any(|m| m.contains(
+            "ObjectFIFO `shaped`: the producer (0,0) is a shim tile, which cannot reorder data"
+        )),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter().any(|m| m
+            .contains("dims_from_stream was given for consumer 3, but the FIFO has 1 consumer(s)")),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -213,9 +265,15 @@ fn init_values_that_do_not_fit() {
     let mut d = DesignBuilder::new("t", Device::Npu1);
     let m_ = d.mem_tile(0);
     let c = d.compute_tile(0, 2);
-    d.fifo_with("seeded", FifoSpec::new(m_, [c], 2, i32s(4)).init_values(vec![vec![1, 2, 3, 4]]));
+    d.fifo_with(
+        "seeded",
+        FifoSpec::new(m_, [c], 2, i32s(4)).init_values(vec![vec![1, 2, 3, 4]]),
+    );
     let m = the_problem(d);
-    assert!(m.contains("ObjectFIFO `seeded`: init_values has 1 objects but the producer depth is 2"), "{m}");
+    assert!(
+        m.contains("ObjectFIFO `seeded`: init_values has 1 objects but the producer depth is 2"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -230,7 +288,11 @@ fn link_offsets_that_do_not_fit() {
     d.split_at(whole, [a, b], [0, 40]);
     let p = problems(d);
     assert!(p.iter().any(|m| m.contains("link [whole] -> [part_a, part_b]: `part_a` gets elements 0..40 (40) of `whole`, but its objects hold 32")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("`part_b` gets elements 40..64 (24)")), "{p:#?}");
+    assert!(
+        p.iter()
+            .any(|m| m.contains("`part_b` gets elements 40..64 (24)")),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -244,7 +306,10 @@ fn split_through_a_compute_tile() {
     let b = d.fifo("b", hub, [c1], 2, i32s(32));
     d.split(whole, [a, b]);
     let m = the_problem(d);
-    assert!(m.contains("a split must go through a mem tile, but the link tile (0,2) is a compute tile"), "{m}");
+    assert!(
+        m.contains("a split must go through a mem tile, but the link tile (0,2) is a compute tile"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -257,7 +322,11 @@ fn fifo_in_two_links() {
     d.forward(a, b);
     d.forward(a, b);
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("FIFO `a` is already part of another link")), "{p:#?}");
+    assert!(
+        p.iter()
+            .any(|m| m.contains("FIFO `a` is already part of another link")),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -265,7 +334,10 @@ fn kernel_called_with_another_element_type() {
     let d = copy_design(|d, p| {
         let k16 = d.kernel(Kernel::new(
             "copy16",
-            [MemRefType::vector(256, ElemType::I16).into(), i32s(256).into()],
+            [
+                MemRefType::vector(256, ElemType::I16).into(),
+                i32s(256).into(),
+            ],
             "copy.o",
         ));
         d.core(p.core, |c| {
@@ -283,7 +355,11 @@ fn kernel_called_with_another_element_type() {
 #[test]
 fn kernel_called_with_the_wrong_arity_or_scalar() {
     let d = copy_design(|d, p| {
-        let scaled = d.kernel(Kernel::new("scaled", [i32s(256).into(), ScalarType::I32.into()], "copy.o"));
+        let scaled = d.kernel(Kernel::new(
+            "scaled",
+            [i32s(256).into(), ScalarType::I32.into()],
+            "copy.o",
+        ));
         d.core(p.core, |c| {
             let i = c.consume(p.inp, 1);
             c.call(p.k, [i.get(0)]);
@@ -292,8 +368,17 @@ fn kernel_called_with_the_wrong_arity_or_scalar() {
         });
     });
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("calls kernel `copy` with 1 arguments, but it takes 2")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("calls kernel `scaled` with a f32 constant as argument 1, but the kernel expects i32")), "{p:#?}");
+    assert!(
+        p.iter()
+            .any(|m| m.contains("calls kernel `copy` with 1 arguments, but it takes 2")),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter().any(|m| m.contains(
+            "calls kernel `scaled` with a f32 constant as argument 1, but the kernel expects i32"
+        )),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -317,8 +402,17 @@ fn object_index_past_the_acquire_and_out_of_scope() {
         });
     });
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("with object 1 of ObjectFIFO `in` as argument 0, but only 1 object(s) were acquired")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("outside the loop body where it was acquired")), "{p:#?}");
+    assert!(
+        p.iter().any(|m| m.contains(
+            "with object 1 of ObjectFIFO `in` as argument 0, but only 1 object(s) were acquired"
+        )),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("outside the loop body where it was acquired")),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -342,7 +436,10 @@ fn compute_tile_memory_overflow() {
     d.fifo("out", c, [s], 2, i32s(4096)); // 2 x 16 KiB
     d.core(c, |_| {}); // and the core's 1 KiB stack
     let m = the_problem(d);
-    assert!(m.contains("compute tile (0,2) needs 66560 bytes of data memory but has 65536"), "{m}");
+    assert!(
+        m.contains("compute tile (0,2) needs 66560 bytes of data memory but has 65536"),
+        "{m}"
+    );
     assert!(m.contains("in_cons_buff_0..1 (2 x 16384 B)"), "{m}");
     assert!(m.contains("out_buff_0..1 (2 x 16384 B)"), "{m}");
     assert!(m.contains("use shallower FIFOs"), "{m}");
@@ -357,7 +454,10 @@ fn mem_tile_memory_overflow() {
     let b = d.fifo("b", m_, [s], 3, i32s(48 * 1024));
     d.forward(a, b);
     let m = the_problem(d);
-    assert!(m.contains("mem tile (0,1) needs 589824 bytes of data memory but has 524288"), "{m}");
+    assert!(
+        m.contains("mem tile (0,1) needs 589824 bytes of data memory but has 524288"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -369,7 +469,12 @@ fn too_many_dma_channels() {
         d.fifo(format!("in{col}"), s, [c], 1, i32s(16));
     }
     let m = the_problem(d);
-    assert!(m.contains("compute tile (1,2) needs 3 S2MM DMA channels but has 2 (in0_cons, in1_cons, in2_cons)"), "{m}");
+    assert!(
+        m.contains(
+            "compute tile (1,2) needs 3 S2MM DMA channels but has 2 (in0_cons, in1_cons, in2_cons)"
+        ),
+        "{m}"
+    );
 }
 
 #[test]
@@ -380,9 +485,17 @@ fn too_many_locks_and_bds() {
     let c2 = d.compute_tile(0, 3);
     // Two deep FIFOs into one core: 2 x 9 BDs > 16.
     d.fifo_with("a", FifoSpec::new(m_, [c], 2, i32s(16)).depths([2, 9]));
-    d.fifo_with("b", FifoSpec::new(c2, [c], 2, i32s(16)).via_dma().depths([2, 9]));
+    d.fifo_with(
+        "b",
+        FifoSpec::new(c2, [c], 2, i32s(16)).via_dma().depths([2, 9]),
+    );
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("compute tile (0,2) needs 18 buffer descriptors but has 16 (a_cons: 9, b_cons: 9)")), "{p:#?}");
+    assert!(
+        p.iter().any(|m| m.contains(
+            "compute tile (0,2) needs 18 buffer descriptors but has 16 (a_cons: 9, b_cons: 9)"
+        )),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -396,11 +509,32 @@ fn placed_objects() {
     d.lock(c, "l2", Some(16), 0);
     d.flow(s, WireBundle::Dma, 2, c, WireBundle::Dma, 0);
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("buffer `nowhere`: it is placed on shim tile (0,0), which has no data memory")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("lock `l1`: lock id 3 on (0,2) is already taken by lock `l0`")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("lock `l1`: initial value 70 is above the largest lock value 63")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("lock `l2`: lock id 16 does not exist on compute tile (0,2)")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("flow at (0,0) DMA:2: a shim tile has DMA channels 0..=1")), "{p:#?}");
+    assert!(
+        p.iter().any(|m| m.contains(
+            "buffer `nowhere`: it is placed on shim tile (0,0), which has no data memory"
+        )),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("lock `l1`: lock id 3 on (0,2) is already taken by lock `l0`")),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("lock `l1`: initial value 70 is above the largest lock value 63")),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("lock `l2`: lock id 16 does not exist on compute tile (0,2)")),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("flow at (0,0) DMA:2: a shim tile has DMA channels 0..=1")),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -424,8 +558,16 @@ fn filling_a_fifo_the_host_cannot_reach_and_waiting_before_any_transfer() {
         });
     });
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("wait on `out`: no transfer on it comes before the wait")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("transfer #1 (fill of `out`): `out` starts at (0,2), not at a shim tile")), "{p:#?}");
+    assert!(
+        p.iter()
+            .any(|m| m.contains("wait on `out`: no transfer on it comes before the wait")),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter().any(|m| m
+            .contains("transfer #1 (fill of `out`): `out` starts at (0,2), not at a shim tile")),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -434,14 +576,30 @@ fn transfer_patterns_the_shim_bd_cannot_express() {
         copy_core(d, p);
         d.runtime(|rt| {
             let a = rt.arg(MemRefType::vector(4096, ElemType::I16));
-            rt.fill(p.inp, a, Transfer::nd([0, 0, 0, 1], [1, 1, 2, 3], [0, 0, 4, 1]));
+            rt.fill(
+                p.inp,
+                a,
+                Transfer::nd([0, 0, 0, 1], [1, 1, 2, 3], [0, 0, 4, 1]),
+            );
             rt.fill(p.inp, a, Transfer::linear(8).bd_id(16));
         });
     });
     let p = problems(d);
-    assert!(p.iter().any(|m| m.contains("the innermost size 3 × 2 bytes is not a multiple of 4 bytes")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("the start offset of 2 bytes is not 4-byte aligned")), "{p:#?}");
-    assert!(p.iter().any(|m| m.contains("buffer descriptor 16 does not exist (shim tiles have 0..=15)")), "{p:#?}");
+    assert!(
+        p.iter()
+            .any(|m| m.contains("the innermost size 3 × 2 bytes is not a multiple of 4 bytes")),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("the start offset of 2 bytes is not 4-byte aligned")),
+        "{p:#?}"
+    );
+    assert!(
+        p.iter()
+            .any(|m| m.contains("buffer descriptor 16 does not exist (shim tiles have 0..=15)")),
+        "{p:#?}"
+    );
 }
 
 #[test]
@@ -470,6 +628,12 @@ fn every_problem_is_reported_at_once_with_the_design_name() {
     };
     assert_eq!(e.errors.len(), 2);
     let text = e.to_string();
-    assert!(text.starts_with("design `many` has 2 problems:\n  - "), "{text}");
-    assert!(matches!(e.errors[0], ValidationError::TileOutsideDevice { col: 3, row: 2, .. }));
+    assert!(
+        text.starts_with("design `many` has 2 problems:\n  - "),
+        "{text}"
+    );
+    assert!(matches!(
+        e.errors[0],
+        ValidationError::TileOutsideDevice { col: 3, row: 2, .. }
+    ));
 }
