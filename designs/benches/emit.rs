@@ -1,0 +1,56 @@
+//! `cargo bench -p designs`: time from a design function to its verified MLIR text, per design,
+//! and the cost of the MLIR context (four dialects loaded) on its own.
+//!
+//! Plain `std::time` sampling (no benchmark framework, to keep the dependency tree lean):
+//! each figure is the median of several batches.
+
+use std::time::{Duration, Instant};
+
+fn median_per_iter(mut f: impl FnMut(), iters: u32, batches: u32) -> Duration {
+    f(); // warm up
+    let mut samples: Vec<Duration> = (0..batches)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..iters {
+                f();
+            }
+            t.elapsed() / iters
+        })
+        .collect();
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let ctx = median_per_iter(
+        || {
+            std::hint::black_box(aie_dsl::emit::context());
+        },
+        50,
+        9,
+    );
+    println!("{:<46} {:>8.3} ms", "context (func, arith, scf, memref)", ctx.as_secs_f64() * 1e3);
+    for (name, design) in designs::all() {
+        if filter.as_deref().is_some_and(|f| !name.contains(f)) {
+            continue;
+        }
+        let build = median_per_iter(
+            || {
+                std::hint::black_box(design().expect("valid design"));
+            },
+            200,
+            9,
+        );
+        let d = design().expect("valid design");
+        let emit = median_per_iter(
+            || {
+                std::hint::black_box(aie_dsl::compile(&d).expect("emits"));
+            },
+            30,
+            9,
+        );
+        println!("{:<46} {:>8.3} ms", format!("{name}: build + validate"), build.as_secs_f64() * 1e3);
+        println!("{:<46} {:>8.3} ms", format!("{name}: validate + emit (verified)"), emit.as_secs_f64() * 1e3);
+    }
+}
