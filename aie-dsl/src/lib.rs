@@ -50,23 +50,32 @@ pub mod dsl;
 pub mod emit;
 mod error;
 pub mod ir;
+pub mod registry;
 pub mod report;
 pub mod target;
 pub mod types;
 pub mod valid;
 
+pub use aie_dsl_macros::{design, kernel};
 pub use error::Error;
 
 /// Everything a design file needs.
 pub mod prelude {
+    pub use crate::dsl::typed::{Fifo, HostBuf, Obj, Objs, Shape};
     pub use crate::dsl::{
         Acquired, ComputeTile, CoreBuilder, DesignBuilder, FifoSpec, MemTile, RuntimeBuilder,
         ShimTile, Transfer,
     };
     pub use crate::ir::{Design, Dim, FifoId, FifoPort, Kernel, KernelId, LockAction, StreamPort};
     pub use crate::target::{Device, DmaDir, TileKind, WireBundle};
-    pub use crate::types::{ArgType, ElemType, MemRefType, Scalar, ScalarType};
+    pub use crate::types::{bf16, ArgType, ElemType, MemRefType, Scalar, ScalarType};
     pub use crate::Error;
+}
+
+/// What macro expansions refer to; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use inventory;
 }
 
 /// Validates `design` and emits its MLIR.

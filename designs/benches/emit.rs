@@ -30,7 +30,11 @@ fn main() {
         50,
         9,
     );
-    println!("{:<46} {:>8.3} ms", "context (func, arith, scf, memref)", ctx.as_secs_f64() * 1e3);
+    println!(
+        "{:<46} {:>8.3} ms",
+        "context (func, arith, scf, memref)",
+        ctx.as_secs_f64() * 1e3
+    );
     for (name, design) in designs::all() {
         if filter.as_deref().is_some_and(|f| !name.contains(f)) {
             continue;
@@ -50,7 +54,15 @@ fn main() {
             30,
             9,
         );
-        println!("{:<46} {:>8.3} ms", format!("{name}: build + validate"), build.as_secs_f64() * 1e3);
-        println!("{:<46} {:>8.3} ms", format!("{name}: validate + emit (verified)"), emit.as_secs_f64() * 1e3);
+        println!(
+            "{:<46} {:>8.3} ms",
+            format!("{name}: build + validate"),
+            build.as_secs_f64() * 1e3
+        );
+        println!(
+            "{:<46} {:>8.3} ms",
+            format!("{name}: validate + emit (verified)"),
+            emit.as_secs_f64() * 1e3
+        );
     }
 }

@@ -1,10 +1,11 @@
 //! Host → shim → mem tile → shim → host through a linked FIFO; no core.
 
+use aie_dsl::design;
 use aie_dsl::prelude::*;
 
 /// 4096 `i32` go to the mem tile in objects of 1024 and straight back.
-pub fn passthrough_dmas() -> Result<Design, Error> {
-    let mut d = DesignBuilder::new("passthrough_dmas", Device::Npu1_1Col);
+#[design(device = npu1_1col)]
+pub fn passthrough_dmas(d: &mut DesignBuilder) {
     let shim = d.shim_tile(0);
     let mem = d.mem_tile(0);
     let obj = MemRefType::vector(1024, ElemType::I32);
@@ -19,5 +20,4 @@ pub fn passthrough_dmas() -> Result<Design, Error> {
         rt.drain(out, b, Transfer::linear(4096));
         rt.wait(out);
     });
-    d.finish()
 }

@@ -1,10 +1,11 @@
 //! Shim → core → shim, the core copying each line with a C++ kernel.
 
+use aie_dsl::design;
 use aie_dsl::prelude::*;
 
 /// Lines of 1024 `i32` are copied by `passThroughLine` (kernels/passthrough.cc).
-pub fn passthrough_kernel() -> Result<Design, Error> {
-    let mut d = DesignBuilder::new("passthrough_kernel", Device::Npu1_1Col);
+#[design(device = npu1_1col)]
+pub fn passthrough_kernel(d: &mut DesignBuilder) {
     let line = MemRefType::vector(1024, ElemType::I32);
     let copy = d.kernel(
         Kernel::new(
@@ -39,5 +40,4 @@ pub fn passthrough_kernel() -> Result<Design, Error> {
         rt.drain(out, b, Transfer::linear(4096));
         rt.wait(out);
     });
-    d.finish()
 }

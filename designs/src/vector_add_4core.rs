@@ -1,6 +1,7 @@
 //! A bias added to a vector on four cores: a mem-tile split of the input, a broadcast of the
 //! bias, and a mem-tile join of the results.
 
+use aie_dsl::design;
 use aie_dsl::prelude::*;
 
 /// Elements per core and object.
@@ -13,8 +14,8 @@ pub const REPEATS: u32 = 4;
 /// `out = a + bias`: each object of `a` (4 × 1024 `i32`) is split over the cores of column 0 at
 /// the mem tile, the 1024-element bias is broadcast from the mem tile to all four cores, and the
 /// four results are joined back at the mem tile (kernels/vector_add.cc).
-pub fn vector_add_4core() -> Result<Design, Error> {
-    let mut d = DesignBuilder::new("vector_add_4core", Device::Npu1_1Col);
+#[design(device = npu1_1col)]
+pub fn vector_add_4core(d: &mut DesignBuilder) {
     let part = MemRefType::vector(PART, ElemType::I32);
     let whole = MemRefType::vector(PART * CORES, ElemType::I32);
     let add = d.kernel(
@@ -88,5 +89,4 @@ pub fn vector_add_4core() -> Result<Design, Error> {
         rt.drain(c_out, c, Transfer::linear(n));
         rt.wait(c_out);
     });
-    d.finish()
 }

@@ -14,13 +14,26 @@ fn build(kernel: &str, driver: &str, name: &str) -> PathBuf {
     let exe = dir.join(name);
     let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
     let out = Command::new(&cxx)
-        .args(["-std=c++17", "-O2", "-Wall", "-Werror", "-fno-fast-math", "-o"])
+        .args([
+            "-std=c++17",
+            "-O2",
+            "-Wall",
+            "-Werror",
+            "-fno-fast-math",
+            "-o",
+        ])
         .arg(&exe)
         .arg(designs::kernels_dir().join(kernel))
         .arg(&main)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run the host C++ compiler `{cxx}` ({e}); install g++ or set CXX"));
-    assert!(out.status.success(), "{kernel} does not compile:\n{}", String::from_utf8_lossy(&out.stderr));
+        .unwrap_or_else(|e| {
+            panic!("cannot run the host C++ compiler `{cxx}` ({e}); install g++ or set CXX")
+        });
+    assert!(
+        out.status.success(),
+        "{kernel} does not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     exe
 }
 
@@ -79,7 +92,11 @@ fn layernorm_512_normalises_each_row_like_an_f64_reference() {
             .collect();
         rows.push(row);
     }
-    let input: Vec<u8> = rows.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
+    let input: Vec<u8> = rows
+        .iter()
+        .flatten()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
     let output = run(&exe, &input);
     assert_eq!(output.len(), input.len());
     for (r, row) in rows.iter().enumerate() {
@@ -93,7 +110,10 @@ fn layernorm_512_normalises_each_row_like_an_f64_reference() {
             let want = (x[i] - mean) * rstd;
             // bf16 keeps 8 significant bits: allow one unit in the last place plus a little.
             let tol = want.abs() * 2f64.powi(-7) + 1e-2;
-            assert!((got - want).abs() <= tol, "row {r} element {i}: got {got}, want {want}");
+            assert!(
+                (got - want).abs() <= tol,
+                "row {r} element {i}: got {got}, want {want}"
+            );
         }
     }
 }
@@ -114,7 +134,10 @@ extern "C" int main() {
 "#,
         "add",
     );
-    assert_eq!(String::from_utf8(run(&add, b"")).unwrap(), "11 18 -27 2147483600");
+    assert_eq!(
+        String::from_utf8(run(&add, b"")).unwrap(),
+        "11 18 -27 2147483600"
+    );
     let scale = build(
         "scale.cc",
         r#"

@@ -1,8 +1,8 @@
 //! Building a core's program.
 
 use crate::ir::{
-    AcquireId, BufferId, CallArg, Core, CoreStmt, Design, FifoId, FifoPort, KernelId, LockAction,
-    LockId, TileId,
+    AcquireId, Arena, BufferId, CallArg, Core, CoreStmt, FifoId, FifoPort, Kernel, KernelId,
+    LockAction, LockId, ObjectFifo, TileId,
 };
 use crate::target::npu1;
 use crate::types::Scalar;
@@ -61,8 +61,9 @@ impl From<Acquired> for CallArg {
 /// closures.
 #[derive(Debug)]
 pub struct CoreBuilder<'d> {
-    _design: &'d Design,
-    tile: TileId,
+    pub(crate) fifos: &'d Arena<ObjectFifo>,
+    kernels: &'d mut Arena<Kernel>,
+    pub(crate) tile: TileId,
     stack_size: u32,
     link_with: Option<String>,
     blocks: Vec<Vec<CoreStmt>>,
@@ -70,9 +71,14 @@ pub struct CoreBuilder<'d> {
 }
 
 impl<'d> CoreBuilder<'d> {
-    pub(crate) fn new(design: &'d Design, tile: TileId) -> Self {
+    pub(crate) fn new(
+        fifos: &'d Arena<ObjectFifo>,
+        kernels: &'d mut Arena<Kernel>,
+        tile: TileId,
+    ) -> Self {
         CoreBuilder {
-            _design: design,
+            fifos,
+            kernels,
             tile,
             stack_size: npu1::DEFAULT_STACK_BYTES,
             link_with: None,
@@ -140,6 +146,16 @@ impl<'d> CoreBuilder<'d> {
             kernel,
             args: args.into_iter().collect(),
         });
+    }
+
+    /// The handle of `kernel`, declaring it in the design on first use (kernels are told apart
+    /// by symbol; a second declaration of a symbol with another signature is kept, and
+    /// validation reports the clash).
+    pub fn kernel(&mut self, kernel: Kernel) -> KernelId {
+        if let Some((id, _)) = self.kernels.iter().find(|(_, k)| **k == kernel) {
+            return id;
+        }
+        self.kernels.push(kernel)
     }
 
     /// Runs `body` `count` times.

@@ -28,6 +28,7 @@
 
 mod core;
 mod runtime;
+pub mod typed;
 
 pub use core::{Acquired, CoreBuilder};
 pub use runtime::{RuntimeBuilder, Transfer};
@@ -118,6 +119,12 @@ impl FifoSpec {
             Some(c) => c.dims_from_stream = dims.into(),
             None => self.dims_for_missing_consumer.push(consumer),
         }
+        self
+    }
+
+    /// Sets the element type.
+    pub fn elem(mut self, elem: MemRefType) -> Self {
+        self.fifo.elem = elem;
         self
     }
 
@@ -392,7 +399,7 @@ impl DesignBuilder {
 
     /// The program of the core on `tile`.
     pub fn core(&mut self, tile: ComputeTile, body: impl FnOnce(&mut CoreBuilder<'_>)) -> CoreId {
-        let mut cb = CoreBuilder::new(&self.design, tile.0);
+        let mut cb = CoreBuilder::new(&self.design.fifos, &mut self.design.kernels, tile.0);
         body(&mut cb);
         let core = cb.finish();
         self.design.cores.push(core)
