@@ -325,6 +325,12 @@ impl Parse for FifoDecl {
         })?;
         let mut consumers = vec![Expr::parse_without_eager_brace(input)?];
         loop {
+            if input.is_empty() {
+                return Err(syn::Error::new_spanned(
+                    &name,
+                    "missing `depth N`: write `fifo!(name: producer -> consumer, depth 2, [T; N])`",
+                ));
+            }
             input.parse::<Token![,]>()?;
             if peek_keyword(input, "depth") {
                 break;

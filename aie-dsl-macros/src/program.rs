@@ -64,7 +64,11 @@ impl Compiler {
         match stmt {
             Stmt::Local(local) => self.local(local),
             Stmt::Expr(e, semi) => {
-                if semi.is_none() && !matches!(e, Expr::Loop(_) | Expr::ForLoop(_)) {
+                let block_like = matches!(
+                    e,
+                    Expr::Loop(_) | Expr::ForLoop(_) | Expr::While(_) | Expr::If(_) | Expr::Match(_)
+                );
+                if semi.is_none() && !block_like {
                     return Err(unsupported(e, "a core program's statements end with `;`"));
                 }
                 self.expr_stmt(e)

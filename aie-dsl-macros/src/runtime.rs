@@ -12,7 +12,7 @@
 //! ```
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::{Expr, Ident, Token, Type};
 
@@ -172,7 +172,7 @@ impl Runtime {
                     bd,
                 } => {
                     let t = transfer(buf, range, bd);
-                    body.push(quote!(#rt.fill_typed(&#fifo, &#buf, #t);));
+                    body.push(quote_spanned!(buf.span()=> #rt.fill_typed(&#fifo, &#buf, #t);));
                 }
                 Op::OutOf {
                     fifo,
@@ -181,7 +181,7 @@ impl Runtime {
                     bd,
                 } => {
                     let t = transfer(buf, range, bd);
-                    body.push(quote!(#rt.drain_typed(&#fifo, &#buf, #t);));
+                    body.push(quote_spanned!(buf.span()=> #rt.drain_typed(&#fifo, &#buf, #t);));
                 }
                 Op::Wait(fifo) => body.push(quote!(#rt.wait(::aie_dsl::ir::FifoId::from(#fifo));)),
             }

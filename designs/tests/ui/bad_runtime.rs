@@ -1,0 +1,16 @@
+#![allow(unused_imports)]
+use aie_dsl::prelude::bf16;
+use aie_dsl::design;
+
+#[design(device = npu1_1col)]
+fn d() {
+    let shim = tile!(shim 0);
+    let core = tile!(compute 0, 2);
+    fifo!(of_in: shim -> core, depth 2, [bf16; 512]);
+    runtime! {
+        let input: [bf16; 1024];
+        send of_in from input[..];
+    }
+}
+
+fn main() {}
