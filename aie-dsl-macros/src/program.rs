@@ -66,7 +66,11 @@ impl Compiler {
             Stmt::Expr(e, semi) => {
                 let block_like = matches!(
                     e,
-                    Expr::Loop(_) | Expr::ForLoop(_) | Expr::While(_) | Expr::If(_) | Expr::Match(_)
+                    Expr::Loop(_)
+                        | Expr::ForLoop(_)
+                        | Expr::While(_)
+                        | Expr::If(_)
+                        | Expr::Match(_)
                 );
                 if semi.is_none() && !block_like {
                     return Err(unsupported(e, "a core program's statements end with `;`"));
