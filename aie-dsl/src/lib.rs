@@ -46,10 +46,12 @@
 #![deny(missing_docs)]
 
 pub mod artifact;
+pub mod back;
 pub mod dsl;
 pub mod emit;
 mod error;
 pub mod ir;
+pub mod lower;
 pub mod registry;
 pub mod report;
 pub mod target;
@@ -76,6 +78,16 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
+}
+
+/// Validates `design` and makes its NPU instruction stream (`insts.bin` words).
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem of the design.
+pub fn instructions(design: &ir::Design) -> Result<Vec<u32>, Error> {
+    valid::validate(design)?;
+    let ops = lower::npu::lower(design, lower::npu::NpuOptions::default());
+    Ok(back::insts::words(design.device, &ops))
 }
 
 /// Validates `design` and emits its MLIR.

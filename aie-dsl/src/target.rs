@@ -201,6 +201,50 @@ pub mod npu1 {
     pub const SHIM_MAX_STRIDE: i64 = 1 << 20;
     /// Largest repeat count (size of dimension 3) of a shim transfer (6-bit field, stores size − 1).
     pub const SHIM_MAX_REPEAT: i64 = 64;
+
+    /// Bit position of the column in an absolute register address.
+    pub const COLUMN_SHIFT: u32 = 25;
+    /// Bit position of the row in an absolute register address.
+    pub const ROW_SHIFT: u32 = 20;
+    /// Mask of the tile-local part of a register address.
+    pub const TILE_ADDRESS_MASK: u32 = 0xF_FFFF;
+
+    /// First shim buffer descriptor register; BD `i` is at `SHIM_BD_BASE + SHIM_BD_STRIDE * i`.
+    pub const SHIM_BD_BASE: u32 = 0x1D000;
+    /// Distance between shim BDs.
+    pub const SHIM_BD_STRIDE: u32 = 0x20;
+    /// Words of a shim BD.
+    pub const SHIM_BD_WORDS: usize = 8;
+    /// Offset of the (patched) address word within a shim BD.
+    pub const SHIM_BD_ADDRESS_OFFSET: u32 = 4;
+    /// Shim DMA channel control registers: S2MM channel `c` at `BASE + 8c`, MM2S at
+    /// `BASE + MM2S_OFFSET + 8c`; the task queue is the next word.
+    pub const SHIM_DMA_CTRL_BASE: u32 = 0x1D200;
+    /// Distance between channels' control registers.
+    pub const SHIM_DMA_CTRL_STRIDE: u32 = 8;
+    /// Offset of the MM2S control registers.
+    pub const SHIM_DMA_CTRL_MM2S_OFFSET: u32 = 0x10;
+    /// Offset of the task-queue register from the control register.
+    pub const SHIM_DMA_QUEUE_OFFSET: u32 = 4;
+    /// Field of the control register holding the controller id of the completion token.
+    pub const SHIM_DMA_CTRL_TOKEN_ID_MASK: u32 = 0x1F00;
+    /// Shift of the controller id in that field.
+    pub const SHIM_DMA_CTRL_TOKEN_ID_SHIFT: u32 = 8;
+    /// Shim burst length encoding used when none is given (256 bytes).
+    pub const SHIM_DEFAULT_BURST_ENCODING: u32 = 2;
+    /// AXI cache attribute written into every shim BD.
+    pub const SHIM_BD_AXCACHE: u32 = 2;
+
+    /// Packet id of each row's tile controller (column-wise unique ids, mlir-aie
+    /// `aie-assign-tile-controller-ids`): rows 0-5.
+    pub const CONTROLLER_PACKET_IDS: [u8; 6] = [15, 26, 27, 29, 30, 31];
+
+    /// Instruction-stream (TXN) format version: major, minor.
+    pub const TXN_VERSION: (u8, u8) = (0, 1);
+    /// Device generation in the instruction-stream header (NPU1).
+    pub const TXN_DEVICE_GENERATION: u8 = 3;
+    /// Rows of mem tiles, for the instruction-stream header.
+    pub const MEM_TILE_ROWS: u8 = 1;
 }
 
 impl Device {
@@ -294,6 +338,16 @@ impl Device {
         let north = mcol == col && mrow == row + 1;
         let south = mcol == col && row > 0 && mrow == row - 1;
         own || west || north || south
+    }
+
+    /// Absolute address of a tile-local register.
+    pub fn register(self, col: u32, row: u32, local: u32) -> u32 {
+        (col << npu1::COLUMN_SHIFT) | (row << npu1::ROW_SHIFT) | (local & npu1::TILE_ADDRESS_MASK)
+    }
+
+    /// Packet id of the tile controller in `row`.
+    pub fn controller_packet_id(self, row: u32) -> Option<u8> {
+        npu1::CONTROLLER_PACKET_IDS.get(row as usize).copied()
     }
 
     /// Whether two tiles can share buffers without a DMA (mlir-aie `isSharedMemory`): two

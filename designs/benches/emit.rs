@@ -1,4 +1,5 @@
-//! `cargo bench -p designs`: time from a design function to its verified MLIR text, per design,
+//! `cargo bench -p designs`: time from a design function to its verified MLIR text and to its
+//! instruction stream, per design,
 //! and the cost of the MLIR context (four dialects loaded) on its own.
 //!
 //! Plain `std::time` sampling (no benchmark framework, to keep the dependency tree lean):
@@ -63,6 +64,18 @@ fn main() {
             "{:<46} {:>8.3} ms",
             format!("{name}: validate + emit (verified)"),
             emit.as_secs_f64() * 1e3
+        );
+        let insts = median_per_iter(
+            || {
+                std::hint::black_box(aie_dsl::instructions(&d).expect("lowers"));
+            },
+            200,
+            9,
+        );
+        println!(
+            "{:<46} {:>8.3} ms",
+            format!("{name}: validate + insts.bin words"),
+            insts.as_secs_f64() * 1e3
         );
     }
 }

@@ -47,11 +47,14 @@ pub struct Built {
     pub mlir: PathBuf,
     /// The generic-form MLIR file.
     pub generic: PathBuf,
+    /// The NPU instruction stream.
+    pub insts: PathBuf,
     /// The summary text.
     pub summary: String,
 }
 
-/// Emits `design` into `out_dir/<name>/` (`<name>.mlir`, `<name>.generic.mlir`).
+/// Emits `design` into `out_dir/<name>/`: `<name>.mlir`, `<name>.generic.mlir` and `insts.bin`
+/// (the host's instruction stream, as mlir-aie's `aie-translate --aie-npu-to-binary` writes it).
 ///
 /// # Errors
 /// Validation, emission or write errors.
@@ -62,9 +65,13 @@ pub fn build(design: &Design, out_dir: &Path) -> Result<Built, Error> {
     let generic = dir.join(format!("{}.generic.mlir", design.name));
     aie_dsl::artifact::write_atomic(&mlir, emitted.mlir.as_bytes())?;
     aie_dsl::artifact::write_atomic(&generic, emitted.generic.as_bytes())?;
+    let insts = dir.join("insts.bin");
+    let words = aie_dsl::instructions(design)?;
+    aie_dsl::artifact::write_atomic(&insts, &aie_dsl::back::insts::to_bytes(&words))?;
     Ok(Built {
         mlir,
         generic,
+        insts,
         summary: aie_dsl::report::summary(design),
     })
 }
@@ -84,6 +91,7 @@ pub fn run_example(design: DesignFn) -> i32 {
         Ok(b) => {
             println!("wrote {}", b.mlir.display());
             println!("wrote {}", b.generic.display());
+            println!("wrote {}", b.insts.display());
             print!("{}", b.summary);
             0
         }

@@ -18,6 +18,16 @@ fn every_design_emits_its_reviewed_mlir() {
 }
 
 #[test]
+fn every_design_has_its_reviewed_instruction_stream() {
+    for (name, design) in designs::all() {
+        let design = design().unwrap_or_else(|e| panic!("{name}: {e}"));
+        let words = aie_dsl::instructions(&design).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let text = aie_dsl::back::insts::to_text(&words);
+        settings().bind(|| insta::assert_snapshot!(format!("{name}.insts"), text));
+    }
+}
+
+#[test]
 fn generic_form_of_passthrough_kernel() {
     let design = designs::passthrough_kernel().unwrap();
     let emitted = aie_dsl::compile(&design).unwrap();

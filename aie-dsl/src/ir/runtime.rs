@@ -17,7 +17,7 @@ pub enum TransferDir {
 }
 
 /// What a runtime transfer goes through.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DmaTarget {
     /// An ObjectFIFO with a shim endpoint.
     Fifo(FifoId),

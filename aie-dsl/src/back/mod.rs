@@ -1,0 +1,3 @@
+//! Binary writers.
+
+pub mod insts;

@@ -1,0 +1,98 @@
+//! Lowering: from the design toward the configuration of the array.
+//!
+//! This first slice covers what the host's instruction stream needs: which shim DMA channel
+//! each FIFO's shim end gets ([`shim_channels`], as `aie-objectFifo-stateful-transform` assigns
+//! them), the tile controller ids, and the runtime sequence's NPU operations ([`npu`], as
+//! `aie-dma-to-npu` makes them). The ObjectFIFO transform itself, routing and buffer placement
+//! come next.
+
+pub mod npu;
+
+use indexmap::IndexMap;
+
+use crate::ir::{Design, DmaTarget, FifoId, TileId};
+use crate::target::{DmaDir, TileKind};
+
+/// A shim DMA channel: the tile, direction and channel index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ShimChannel {
+    /// Column of the shim tile.
+    pub col: u32,
+    /// Row of the shim tile (0).
+    pub row: u32,
+    /// Direction.
+    pub dir: DmaDir,
+    /// Channel index.
+    pub channel: u32,
+}
+
+/// The shim channel of every runtime-transfer target: each FIFO end on a shim tile and each
+/// hand-placed allocation.
+///
+/// Like mlir-aie's objectfifo lowering, channels already taken by hand-placed allocations and
+/// flows stay taken; then, over the FIFOs in declaration order, a shim producer takes the
+/// lowest free MM2S channel of its tile and a shim consumer the lowest free S2MM channel.
+pub fn shim_channels(design: &Design) -> IndexMap<DmaTarget, ShimChannel> {
+    let d = design;
+    let mut taken: Vec<(TileId, DmaDir, u32)> = Vec::new();
+    let mut out = IndexMap::new();
+    for (id, a) in d.shim_allocs.iter() {
+        taken.push((a.tile, a.dir, a.channel));
+        if let Some((col, row)) = d.coords(a.tile) {
+            out.insert(
+                DmaTarget::Alloc(id),
+                ShimChannel {
+                    col,
+                    row,
+                    dir: a.dir,
+                    channel: a.channel,
+                },
+            );
+        }
+    }
+    for f in &d.flows {
+        use crate::target::WireBundle::Dma;
+        if f.source.bundle == Dma {
+            taken.push((f.source.tile, DmaDir::Mm2s, f.source.channel));
+        }
+        if f.dest.bundle == Dma {
+            taken.push((f.dest.tile, DmaDir::S2mm, f.dest.channel));
+        }
+    }
+    let is_shim = |t: TileId| d.tiles.get(t).map(|t| t.kind) == Some(TileKind::Shim);
+    let take = |tile: TileId, dir: DmaDir, taken: &mut Vec<(TileId, DmaDir, u32)>| {
+        let ch = (0..)
+            .find(|c| !taken.contains(&(tile, dir, *c)))
+            .unwrap_or(0);
+        taken.push((tile, dir, ch));
+        ch
+    };
+    for (id, f) in d.fifos.iter() {
+        let mut ends: Vec<(TileId, DmaDir)> = Vec::new();
+        if is_shim(f.producer) {
+            ends.push((f.producer, DmaDir::Mm2s));
+        }
+        for c in &f.consumers {
+            if is_shim(c.tile) {
+                ends.push((c.tile, DmaDir::S2mm));
+            }
+        }
+        for (tile, dir) in ends {
+            let channel = take(tile, dir, &mut taken);
+            if let Some((col, row)) = d.coords(tile) {
+                out.entry(DmaTarget::Fifo(id)).or_insert(ShimChannel {
+                    col,
+                    row,
+                    dir,
+                    channel,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The shim channel of `fifo`'s shim end, if it has one.
+pub fn fifo_channel(design: &Design, fifo: FifoId) -> Option<ShimChannel> {
+    shim_channels(design).get(&DmaTarget::Fifo(fifo)).copied()
+}

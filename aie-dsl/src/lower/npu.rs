@@ -1,0 +1,246 @@
+//! The runtime sequence as NPU operations (mlir-aie `aie-dma-to-npu`, PIPELINE.md §9.3).
+//!
+//! Each transfer becomes a block write of its shim buffer descriptor, an address patch that
+//! points the BD at the host buffer, and a push onto the channel's task queue (preceded by a
+//! mask write of the tile controller's packet id when the transfer issues a completion token).
+//! Each wait becomes a sync on the channel.
+
+use crate::ir::{Design, DmaTransfer, RuntimeOp};
+use crate::lower::{shim_channels, ShimChannel};
+use crate::target::{npu1, Device, DmaDir};
+
+/// One operation of the instruction stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NpuOp {
+    /// Write one register.
+    Write32 {
+        /// Absolute address.
+        addr: u32,
+        /// Value.
+        value: u32,
+    },
+    /// Write consecutive registers.
+    BlockWrite {
+        /// Absolute address of the first.
+        addr: u32,
+        /// Values.
+        data: Vec<u32>,
+    },
+    /// Write the bits of `mask` of one register.
+    MaskWrite32 {
+        /// Absolute address.
+        addr: u32,
+        /// Value.
+        value: u32,
+        /// Bits to write.
+        mask: u32,
+    },
+    /// Add host buffer `arg_idx`'s address plus `arg_plus` to the word at `addr`.
+    AddressPatch {
+        /// Absolute address of the BD's address word.
+        addr: u32,
+        /// Runtime-sequence argument.
+        arg_idx: u32,
+        /// Byte offset.
+        arg_plus: u32,
+    },
+    /// Wait for the task-completion tokens of a channel.
+    Sync {
+        /// Column.
+        col: u32,
+        /// Row.
+        row: u32,
+        /// Direction.
+        dir: DmaDir,
+        /// Channel.
+        channel: u32,
+        /// Columns covered.
+        col_num: u32,
+        /// Rows covered.
+        row_num: u32,
+    },
+}
+
+/// Options of the lowering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NpuOptions {
+    /// Whether tiles carry controller ids (mlir-aie's default pipeline assigns them, so a token
+    /// is announced by a mask write of the shim controller's packet id).
+    pub controller_ids: bool,
+}
+
+impl Default for NpuOptions {
+    fn default() -> Self {
+        NpuOptions {
+            controller_ids: true,
+        }
+    }
+}
+
+/// The hardware fields of a shim BD for one transfer (`getHardwareStridesWraps`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct BdFields {
+    length: u32,
+    d0_size: u32,
+    d0_stride: u32,
+    d1_size: u32,
+    d1_stride: u32,
+    d2_stride: u32,
+    iteration_size: u32,
+    iteration_stride: u32,
+    repeat_count: u32,
+}
+
+fn bd_fields(t: &DmaTransfer, elem_bits: u32) -> BdFields {
+    // Innermost first.
+    let size = |i: usize| t.sizes[3 - i].max(0) as u32;
+    let stride = |i: usize| t.strides[3 - i].max(0) as u32;
+    let words = |elems: u32| elems * elem_bits / 32;
+    let linear = t.sizes[1] == 1
+        && t.sizes[2] == 1
+        && t.strides[1] == 0
+        && t.strides[2] == 0
+        && t.strides[3] == 1;
+    let mut f = BdFields {
+        length: words(size(0)) * size(1) * size(2),
+        ..BdFields::default()
+    };
+    if !linear {
+        f.d0_size = words(size(0));
+        f.d0_stride = if stride(0) * elem_bits < 32 || elem_bits > 32 {
+            0
+        } else {
+            words(stride(0)) - 1
+        };
+        f.d1_size = size(1);
+        if size(1) > 1 {
+            f.d1_stride = words(stride(1)).saturating_sub(1);
+        }
+        if size(2) > 1 {
+            f.d2_stride = words(stride(2)).saturating_sub(1);
+        }
+    }
+    if size(3) > 1 {
+        if stride(3) > 0 {
+            f.iteration_size = size(3) - 1;
+            f.iteration_stride = words(stride(3)).saturating_sub(1);
+        }
+        f.repeat_count = size(3) - 1;
+    }
+    f
+}
+
+/// The eight words of a shim BD.
+fn shim_bd_words(f: &BdFields) -> Vec<u32> {
+    vec![
+        f.length,
+        0,
+        0,
+        (f.d0_size & 0x3ff) << 20 | (f.d0_stride & 0xfffff),
+        (npu1::SHIM_DEFAULT_BURST_ENCODING & 3) << 30
+            | (f.d1_size & 0x3ff) << 20
+            | (f.d1_stride & 0xfffff),
+        npu1::SHIM_BD_AXCACHE << 24 | (f.d2_stride & 0xfffff),
+        (f.iteration_size & 0x3f) << 20 | (f.iteration_stride & 0xfffff),
+        1 << 25, // valid BD; no locks, no next BD
+    ]
+}
+
+fn control_register(device: Device, ch: &ShimChannel) -> u32 {
+    let mm2s = if ch.dir == DmaDir::Mm2s {
+        npu1::SHIM_DMA_CTRL_MM2S_OFFSET
+    } else {
+        0
+    };
+    device.register(
+        ch.col,
+        ch.row,
+        npu1::SHIM_DMA_CTRL_BASE + npu1::SHIM_DMA_CTRL_STRIDE * ch.channel + mm2s,
+    )
+}
+
+/// The NPU operations of `design`'s runtime sequence. The design must be valid.
+pub fn lower(design: &Design, options: NpuOptions) -> Vec<NpuOp> {
+    let d = design;
+    let Some(seq) = &d.runtime else {
+        return Vec::new();
+    };
+    let channels = shim_channels(d);
+    let mut ops = Vec::new();
+    for op in &seq.ops {
+        match op {
+            RuntimeOp::Dma(t) => {
+                let (Some(ch), Some(arg)) =
+                    (channels.get(&t.target), seq.args.get(t.arg.0 as usize))
+                else {
+                    continue;
+                };
+                let elem_bytes = arg.elem().bytes();
+                let fields = bd_fields(t, elem_bytes * 8);
+                let bd = t.bd_id.unwrap_or(0);
+                let bd_addr = d.device.register(
+                    ch.col,
+                    ch.row,
+                    npu1::SHIM_BD_BASE + npu1::SHIM_BD_STRIDE * bd,
+                );
+                ops.push(NpuOp::BlockWrite {
+                    addr: bd_addr,
+                    data: shim_bd_words(&fields),
+                });
+                let arg_plus: i64 = t
+                    .offsets
+                    .iter()
+                    .zip(&t.strides)
+                    .map(|(o, s)| o * s * i64::from(elem_bytes))
+                    .sum();
+                ops.push(NpuOp::AddressPatch {
+                    addr: bd_addr + npu1::SHIM_BD_ADDRESS_OFFSET,
+                    arg_idx: t.arg.0,
+                    arg_plus: arg_plus as u32,
+                });
+                // S2MM transfers always issue a token.
+                let token = t.issue_token || ch.dir == DmaDir::S2mm;
+                let ctrl = control_register(d.device, ch);
+                if token && options.controller_ids {
+                    if let Some(id) = d.device.controller_packet_id(ch.row) {
+                        ops.push(NpuOp::MaskWrite32 {
+                            addr: ctrl,
+                            value: u32::from(id) << npu1::SHIM_DMA_CTRL_TOKEN_ID_SHIFT,
+                            mask: npu1::SHIM_DMA_CTRL_TOKEN_ID_MASK,
+                        });
+                    }
+                }
+                ops.push(NpuOp::Write32 {
+                    addr: ctrl + npu1::SHIM_DMA_QUEUE_OFFSET,
+                    value: (bd & 0xF) | (fields.repeat_count & 0xFF) << 16 | u32::from(token) << 31,
+                });
+            }
+            RuntimeOp::Wait(target) => {
+                if let Some(ch) = channels.get(target) {
+                    ops.push(NpuOp::Sync {
+                        col: ch.col,
+                        row: ch.row,
+                        dir: ch.dir,
+                        channel: ch.channel,
+                        col_num: 1,
+                        row_num: 1,
+                    });
+                }
+            }
+            RuntimeOp::Sync {
+                column,
+                row,
+                dir,
+                channel,
+            } => ops.push(NpuOp::Sync {
+                col: *column,
+                row: *row,
+                dir: *dir,
+                channel: *channel,
+                col_num: 1,
+                row_num: 1,
+            }),
+        }
+    }
+    ops
+}
