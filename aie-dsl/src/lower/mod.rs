@@ -7,6 +7,8 @@
 //! come next.
 
 pub mod npu;
+pub mod objectfifo;
+pub mod physical;
 
 use indexmap::IndexMap;
 
