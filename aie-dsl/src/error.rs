@@ -11,6 +11,9 @@ pub enum Error {
     /// The design breaks rules of the device or of mlir-aie; every problem is listed.
     #[error("{0}")]
     Invalid(#[from] ValidationErrors),
+    /// A tile ran out of locks, DMA channels, buffer descriptors or memory while lowering.
+    #[error("lowering design: {0}")]
+    Lower(#[from] crate::lower::objectfifo::LowerError),
     /// MLIR rejected the module we built (a bug in aie-dsl: please report it with the design).
     #[error(transparent)]
     Emit(#[from] EmitError),

@@ -67,6 +67,75 @@ pub fn summary(design: &Design) -> String {
     s
 }
 
+/// Resource use per tile of the lowered design: what the ObjectFIFO transform and the
+/// allocation passes actually placed.
+pub fn lowered_summary(design: &Design, phys: &crate::lower::physical::Physical) -> String {
+    let d = design;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "lowered: {} buffers, {} locks, {} flows, {} shim allocations",
+        phys.buffers.len(),
+        phys.locks.len(),
+        phys.flows.len(),
+        phys.shim_allocs.len()
+    );
+    let _ = writeln!(
+        s,
+        "  {:<18} {:>22} {:>7} {:>7} {:>9}  buffers",
+        "tile", "memory (incl. stack)", "locks", "BDs", "S2MM/MM2S"
+    );
+    for (id, t) in d.tiles.iter() {
+        let res = d.device.resources(t.kind);
+        let stack = d.core_on(id).map_or(0, |c| u64::from(c.stack_size));
+        let bufs: Vec<_> = phys.buffers.iter().filter(|b| b.tile == id).collect();
+        let bytes: u64 = bufs.iter().map(|b| b.ty.bytes()).sum::<u64>() + stack;
+        let locks = phys.locks.iter().filter(|l| l.tile == id).count();
+        let chans = phys.dmas.get(&id).map(|c| c.as_slice()).unwrap_or(&[]);
+        let bds: usize = chans.iter().map(|c| c.bds.len()).sum();
+        let dir = |dd: DmaDir| {
+            let mut n: std::collections::BTreeSet<u32> = chans
+                .iter()
+                .filter(|c| c.dir == dd)
+                .map(|c| c.index)
+                .collect();
+            n.extend(
+                phys.shim_allocs
+                    .iter()
+                    .filter(|a| a.tile == id && a.dir == dd)
+                    .map(|a| a.channel),
+            );
+            n.len()
+        };
+        let mem = if t.kind == TileKind::Shim {
+            "-".to_string()
+        } else {
+            format!("{bytes} / {} B", res.memory_bytes)
+        };
+        let placed: Vec<String> = bufs
+            .iter()
+            .map(|b| format!("{}@0x{:x}", b.name, b.address))
+            .collect();
+        let _ = writeln!(
+            s,
+            "  {:<18} {:>22} {:>7} {:>7} {:>9}  {}",
+            format!("{} ({},{})", short(t.kind), t.col, t.row),
+            mem,
+            format!("{locks}/{}", res.locks),
+            format!("{bds}/{}", res.bds),
+            format!(
+                "{}/{} {}/{}",
+                dir(DmaDir::S2mm),
+                res.dma_channels,
+                dir(DmaDir::Mm2s),
+                res.dma_channels
+            ),
+            placed.join(" ")
+        );
+    }
+    s
+}
+
 fn short(kind: TileKind) -> &'static str {
     match kind {
         TileKind::Shim => "shim",

@@ -68,11 +68,17 @@ pub fn build(design: &Design, out_dir: &Path) -> Result<Built, Error> {
     let insts = dir.join("insts.bin");
     let words = aie_dsl::instructions(design)?;
     aie_dsl::artifact::write_atomic(&insts, &aie_dsl::back::insts::to_bytes(&words))?;
+    let phys = aie_dsl::lower::objectfifo::lower(design)?;
+    let summary = format!(
+        "{}{}",
+        aie_dsl::report::summary(design),
+        aie_dsl::report::lowered_summary(design, &phys)
+    );
     Ok(Built {
         mlir,
         generic,
         insts,
-        summary: aie_dsl::report::summary(design),
+        summary,
     })
 }
 
