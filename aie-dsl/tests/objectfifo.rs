@@ -340,3 +340,160 @@ fn join_with_offsets_matches_the_lit_test() {
     );
     check_in_order(&got, &want);
 }
+
+/// A lowered core program as lines that read like the MLIR.
+fn render_core(
+    d: &Design,
+    p: &Physical,
+    body: &[aie_dsl::lower::core::LStmt],
+    indent: usize,
+    out: &mut Vec<String>,
+) {
+    use aie_dsl::lower::core::{LArg, LStmt};
+    let pad = "  ".repeat(indent);
+    for s in body {
+        match s {
+            LStmt::For { upper, step, body } => {
+                out.push(format!("{pad}for 0..{upper} step {step}"));
+                render_core(d, p, body, indent + 1, out);
+            }
+            LStmt::UseLock {
+                lock,
+                action,
+                value,
+            } => out.push(format!(
+                "{pad}use_lock {} {} {value}",
+                p.locks[*lock].name,
+                action.keyword()
+            )),
+            LStmt::Call { kernel, args } => {
+                let args: Vec<String> = args
+                    .iter()
+                    .map(|a| match a {
+                        LArg::Buffer(b) => p.buffers[*b].name.clone(),
+                        LArg::Scalar(s) => format!("{s:?}"),
+                    })
+                    .collect();
+                out.push(format!(
+                    "{pad}call {}({})",
+                    d.kernels.get(*kernel).unwrap().symbol,
+                    args.join(", ")
+                ));
+            }
+        }
+    }
+}
+
+#[test]
+fn passthrough_kernel_core_program_matches_aie_opt() {
+    // shared/reference/examples/passthrough_kernel/physical.mlir, core (0,2): the endless loop
+    // unrolled by 2 with the odd last iteration peeled (after convert-scf-to-cf there).
+    let mut d = DesignBuilder::new("passthrough_kernel", Device::Npu1_1Col);
+    let line = i32s(1024);
+    let k = d.kernel(Kernel::new(
+        "passThroughLine",
+        [
+            line.clone().into(),
+            line.clone().into(),
+            ScalarType::I32.into(),
+        ],
+        "passThrough.cc.o",
+    ));
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let inp = d.fifo("in", shim, [core], 2, line.clone());
+    let out = d.fifo("out", core, [shim], 2, line);
+    d.core(core, |c| {
+        c.forever(|c| {
+            let o = c.produce(out, 1);
+            let i = c.consume(inp, 1);
+            c.call(k, [i.get(0), o.get(0), Scalar::I32(1024).into()]);
+            c.release(i);
+            c.release(o);
+        })
+    });
+    let design = d.finish().unwrap();
+    let phys = lower(&design).unwrap();
+    let mut got = Vec::new();
+    render_core(&design, &phys, &phys.cores[0].body, 0, &mut got);
+    let iteration = |b: u32, pad: &str| {
+        vec![
+            format!("{pad}use_lock out_prod_lock_0 AcquireGreaterEqual 1"),
+            format!("{pad}use_lock in_cons_cons_lock_0 AcquireGreaterEqual 1"),
+            format!("{pad}call passThroughLine(in_cons_buff_{b}, out_buff_{b}, I32(1024))"),
+            format!("{pad}use_lock in_cons_prod_lock_0 Release 1"),
+            format!("{pad}use_lock out_cons_lock_0 Release 1"),
+        ]
+    };
+    let mut want = vec!["for 0..9223372036854775806 step 2".to_string()];
+    want.extend(iteration(0, "  "));
+    want.extend(iteration(1, "  "));
+    want.extend(iteration(0, ""));
+    assert_eq!(got, want);
+    assert_eq!(phys.cores[0].link_with.as_deref(), Some("passThrough.cc.o"));
+}
+
+#[test]
+fn nested_loops_unroll_inner_first_and_keep_held_objects() {
+    // vector_scalar_mul's shape: the factor is held across an inner loop of 4 tiles.
+    let mut d = DesignBuilder::new("vsm", Device::Npu1_1Col);
+    let t = i32s(64);
+    let f1 = i32s(1);
+    let k = d.kernel(Kernel::new(
+        "scale",
+        [t.clone().into(), t.clone().into(), f1.clone().into()],
+        "scale.o",
+    ));
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let inp = d.fifo("in", shim, [core], 2, t.clone());
+    let fac = d.fifo("fac", shim, [core], 2, f1);
+    let out = d.fifo("out", core, [shim], 2, t);
+    d.core(core, |c| {
+        c.forever(|c| {
+            let f = c.consume(fac, 1);
+            c.repeat(4, |c| {
+                let o = c.produce(out, 1);
+                let i = c.consume(inp, 1);
+                c.call(k, [i.get(0), o.get(0), f.get(0)]);
+                c.release(i);
+                c.release(o);
+            });
+            c.release(f);
+        })
+    });
+    let design = d.finish().unwrap();
+    let phys = lower(&design).unwrap();
+    let mut got = Vec::new();
+    render_core(&design, &phys, &phys.cores[0].body, 0, &mut got);
+    let inner = |fb: u32, pad: &str| {
+        let mut v = vec![format!("{pad}for 0..4 step 2")];
+        for b in 0..2 {
+            v.push(format!(
+                "{pad}  use_lock out_prod_lock_0 AcquireGreaterEqual 1"
+            ));
+            v.push(format!(
+                "{pad}  use_lock in_cons_cons_lock_0 AcquireGreaterEqual 1"
+            ));
+            v.push(format!(
+                "{pad}  call scale(in_cons_buff_{b}, out_buff_{b}, fac_cons_buff_{fb})"
+            ));
+            v.push(format!("{pad}  use_lock in_cons_prod_lock_0 Release 1"));
+            v.push(format!("{pad}  use_lock out_cons_lock_0 Release 1"));
+        }
+        v
+    };
+    let outer = |fb: u32, pad: &str| {
+        let mut v = vec![format!(
+            "{pad}use_lock fac_cons_cons_lock_0 AcquireGreaterEqual 1"
+        )];
+        v.extend(inner(fb, pad));
+        v.push(format!("{pad}use_lock fac_cons_prod_lock_0 Release 1"));
+        v
+    };
+    let mut want = vec!["for 0..9223372036854775806 step 2".to_string()];
+    want.extend(outer(0, "  "));
+    want.extend(outer(1, "  "));
+    want.extend(outer(0, ""));
+    assert_eq!(got, want);
+}

@@ -646,15 +646,57 @@ pub fn lower(design: &Design) -> Result<Physical, LowerError> {
     }
     s.phys.flows = flows_per_fifo.into_iter().flatten().collect();
 
-    reorder_elements(&mut s, placed_locks, design);
+    let (buf_map, lock_map) = reorder_elements(&mut s, placed_locks, design);
+    for op in &s.ops {
+        let target = s
+            .link_of_op(op)
+            .and_then(|(li, _)| s.link_target.get(&li).cloned())
+            .unwrap_or_else(|| op.name.clone());
+        let remap = |v: Option<&Vec<usize>>, map: &[usize]| -> Vec<usize> {
+            v.map(|v| v.iter().map(|&i| map[i]).collect())
+                .unwrap_or_default()
+        };
+        s.phys.ends.insert(
+            op.name.clone(),
+            crate::lower::physical::EndInfo {
+                tile: op.tile,
+                depth: op.depth,
+                buffers: remap(s.buffers_of.get(&target), &buf_map),
+                locks: remap(s.locks_of.get(&target), &lock_map),
+                repeat: op.repeat.unwrap_or(1),
+            },
+        );
+    }
     assign_bd_ids(&mut s.phys, d)?;
     assign_addresses(&mut s.phys, d)?;
+    let ops: Vec<(FifoId, Role, TileId, String)> = s
+        .ops
+        .iter()
+        .map(|o| (o.orig, o.role, o.tile, o.name.clone()))
+        .collect();
+    let end_of = |fifo: FifoId, tile: TileId, produce: bool| -> Option<String> {
+        ops.iter()
+            .find(|(f, role, t, _)| {
+                *f == fifo
+                    && match role {
+                        Role::Shared => true,
+                        Role::Producer => produce,
+                        Role::Consumer(_) => !produce && *t == tile,
+                    }
+            })
+            .map(|(_, _, _, n)| n.clone())
+    };
+    s.phys.cores = crate::lower::core::lower_cores(d, &s.phys, &end_of);
     Ok(s.phys)
 }
 
 /// Puts buffers and locks in IR order: FIFO element groups newest first (each was inserted
 /// after the last tile), then the hand-placed buffers and locks. Indices in BDs are remapped.
-fn reorder_elements(s: &mut State<'_>, placed_locks: Vec<PLock>, d: &Design) {
+fn reorder_elements(
+    s: &mut State<'_>,
+    placed_locks: Vec<PLock>,
+    d: &Design,
+) -> (Vec<usize>, Vec<usize>) {
     let old_buffers = std::mem::take(&mut s.phys.buffers);
     let old_locks = std::mem::take(&mut s.phys.locks);
     let mut buf_map = vec![0; old_buffers.len()];
@@ -693,6 +735,7 @@ fn reorder_elements(s: &mut State<'_>, placed_locks: Vec<PLock>, d: &Design) {
     }
     s.phys.buffers = buffers;
     s.phys.locks = locks;
+    (buf_map, lock_map)
 }
 
 /// `aie-assign-bd-ids`: per tile, in block order, the lowest free id the channel may use (mem

@@ -101,6 +101,22 @@ pub struct PShimAlloc {
     pub channel: u32,
 }
 
+/// One FIFO end as a core program sees it: its depth and the buffers and locks it uses (those
+/// of its link's target when it is linked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndInfo {
+    /// The tile of this end.
+    pub tile: TileId,
+    /// Objects at this end.
+    pub depth: u32,
+    /// Its buffers, in object order.
+    pub buffers: Vec<BufferIx>,
+    /// Its locks: `[prod, cons]` (more pairs for a split/join target).
+    pub locks: Vec<LockIx>,
+    /// Repeat count of the FIFO op (1 if none).
+    pub repeat: u32,
+}
+
 /// The physical design.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Physical {
@@ -114,6 +130,10 @@ pub struct Physical {
     pub flows: Vec<PFlow>,
     /// Shim allocations, in IR order.
     pub shim_allocs: Vec<PShimAlloc>,
+    /// FIFO ends by op name (`F`, `F_cons`, `F_<i>_cons`).
+    pub ends: IndexMap<String, EndInfo>,
+    /// Core programs after the ObjectFIFO rewrite, in design order.
+    pub cores: Vec<crate::lower::core::PCore>,
 }
 
 impl Physical {
