@@ -65,6 +65,33 @@ fn main() {
             format!("{name}: validate + emit (verified)"),
             emit.as_secs_f64() * 1e3
         );
+        let lowered = median_per_iter(
+            || {
+                let phys = aie_dsl::lower::objectfifo::lower(&d).expect("lowers");
+                std::hint::black_box(aie_dsl::instructions(&d).expect("lowers"));
+                std::hint::black_box(phys);
+            },
+            200,
+            9,
+        );
+        println!(
+            "{:<46} {:>8.3} ms",
+            format!("{name}: lowering + insts.bin words"),
+            lowered.as_secs_f64() * 1e3
+        );
+        let physical = median_per_iter(
+            || {
+                let phys = aie_dsl::lower::objectfifo::lower(&d).expect("lowers");
+                std::hint::black_box(aie_dsl::emit::emit_physical(&d, &phys).expect("emits"));
+            },
+            30,
+            9,
+        );
+        println!(
+            "{:<46} {:>8.3} ms",
+            format!("{name}: lowering + physical MLIR (verified)"),
+            physical.as_secs_f64() * 1e3
+        );
         let insts = median_per_iter(
             || {
                 std::hint::black_box(aie_dsl::instructions(&d).expect("lowers"));

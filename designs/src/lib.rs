@@ -49,11 +49,15 @@ pub struct Built {
     pub generic: PathBuf,
     /// The NPU instruction stream.
     pub insts: PathBuf,
+    /// The physical (lowered) MLIR.
+    pub physical: PathBuf,
     /// The summary text.
     pub summary: String,
 }
 
-/// Emits `design` into `out_dir/<name>/`: `<name>.mlir`, `<name>.generic.mlir` and `insts.bin`
+/// Emits `design` into `out_dir/<name>/`: `<name>.mlir`, `<name>.generic.mlir`,
+/// `<name>.physical.mlir` (after the ObjectFIFO transform and allocation, before routing) and
+/// `insts.bin`
 /// (the host's instruction stream, as mlir-aie's `aie-translate --aie-npu-to-binary` writes it).
 ///
 /// # Errors
@@ -69,6 +73,9 @@ pub fn build(design: &Design, out_dir: &Path) -> Result<Built, Error> {
     let words = aie_dsl::instructions(design)?;
     aie_dsl::artifact::write_atomic(&insts, &aie_dsl::back::insts::to_bytes(&words))?;
     let phys = aie_dsl::lower::objectfifo::lower(design)?;
+    let lowered = aie_dsl::emit::emit_physical(design, &phys)?;
+    let physical = dir.join(format!("{}.physical.mlir", design.name));
+    aie_dsl::artifact::write_atomic(&physical, lowered.mlir.as_bytes())?;
     let summary = format!(
         "{}{}",
         aie_dsl::report::summary(design),
@@ -78,6 +85,7 @@ pub fn build(design: &Design, out_dir: &Path) -> Result<Built, Error> {
         mlir,
         generic,
         insts,
+        physical,
         summary,
     })
 }
@@ -97,6 +105,7 @@ pub fn run_example(design: DesignFn) -> i32 {
         Ok(b) => {
             println!("wrote {}", b.mlir.display());
             println!("wrote {}", b.generic.display());
+            println!("wrote {}", b.physical.display());
             println!("wrote {}", b.insts.display());
             print!("{}", b.summary);
             0

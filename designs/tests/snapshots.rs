@@ -28,6 +28,19 @@ fn every_design_has_its_reviewed_instruction_stream() {
 }
 
 #[test]
+fn every_design_has_its_reviewed_physical_mlir() {
+    for (name, design) in designs::all() {
+        let design = design().unwrap_or_else(|e| panic!("{name}: {e}"));
+        let phys =
+            aie_dsl::lower::objectfifo::lower(&design).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mlir = aie_dsl::emit::emit_physical(&design, &phys)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .mlir;
+        settings().bind(|| insta::assert_snapshot!(format!("{name}.physical"), mlir));
+    }
+}
+
+#[test]
 fn generic_form_of_passthrough_kernel() {
     let design = designs::passthrough_kernel().unwrap();
     let emitted = aie_dsl::compile(&design).unwrap();

@@ -31,14 +31,14 @@ use crate::types::{ArgType, ElemType, MemRefType, Scalar, ScalarType};
 const FOREVER: i64 = i64::MAX;
 
 pub(super) struct ModuleBuilder<'c, 'd> {
-    ctx: &'c Context,
-    loc: Location<'c>,
-    design: &'d Design,
-    kernels_at_module_level: bool,
+    pub(super) ctx: &'c Context,
+    pub(super) loc: Location<'c>,
+    pub(super) design: &'d Design,
+    pub(super) kernels_at_module_level: bool,
 }
 
 /// An opaque attribute of the `aie` dialect, e.g. `#aie<bd_dim_layout_array[]>`.
-fn aie_attr<'c>(ctx: &'c Context, data: &str) -> Attribute<'c> {
+pub(super) fn aie_attr<'c>(ctx: &'c Context, data: &str) -> Attribute<'c> {
     let ns = StringRef::new("aie");
     // SAFETY: the context outlives the returned attribute; MLIR copies the data.
     unsafe {
@@ -53,7 +53,7 @@ fn aie_attr<'c>(ctx: &'c Context, data: &str) -> Attribute<'c> {
 }
 
 /// An opaque type of the `aie` dialect, e.g. `!aie.objectfifo<memref<16xi32>>`.
-fn aie_type<'c>(ctx: &'c Context, data: &str) -> Type<'c> {
+pub(super) fn aie_type<'c>(ctx: &'c Context, data: &str) -> Type<'c> {
     let ns = StringRef::new("aie");
     let data = StringRef::new(data);
     // SAFETY: as above.
@@ -66,7 +66,7 @@ fn aie_type<'c>(ctx: &'c Context, data: &str) -> Type<'c> {
     }
 }
 
-fn dims_text(dims: &[Dim]) -> String {
+pub(super) fn dims_text(dims: &[Dim]) -> String {
     let inner: Vec<String> = dims
         .iter()
         .map(|d| format!("<size = {}, stride = {}>", d.size, d.stride))
@@ -91,35 +91,35 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
         self
     }
 
-    fn id(&self, name: &str) -> Identifier<'c> {
+    pub(super) fn id(&self, name: &str) -> Identifier<'c> {
         Identifier::new(self.ctx, name)
     }
 
-    fn i32(&self, v: i64) -> Attribute<'c> {
+    pub(super) fn i32(&self, v: i64) -> Attribute<'c> {
         IntegerAttribute::new(IntegerType::new(self.ctx, 32).into(), v).into()
     }
 
-    fn i64(&self, v: i64) -> Attribute<'c> {
+    pub(super) fn i64(&self, v: i64) -> Attribute<'c> {
         IntegerAttribute::new(IntegerType::new(self.ctx, 64).into(), v).into()
     }
 
-    fn str(&self, s: &str) -> Attribute<'c> {
+    pub(super) fn str(&self, s: &str) -> Attribute<'c> {
         StringAttribute::new(self.ctx, s).into()
     }
 
-    fn sym(&self, s: &str) -> Attribute<'c> {
+    pub(super) fn sym(&self, s: &str) -> Attribute<'c> {
         FlatSymbolRefAttribute::new(self.ctx, s).into()
     }
 
-    fn bool(&self, b: bool) -> Attribute<'c> {
+    pub(super) fn bool(&self, b: bool) -> Attribute<'c> {
         BoolAttribute::new(self.ctx, b).into()
     }
 
-    fn index(&self) -> Type<'c> {
+    pub(super) fn index(&self) -> Type<'c> {
         Type::index(self.ctx)
     }
 
-    fn elem(&self, e: ElemType) -> Type<'c> {
+    pub(super) fn elem(&self, e: ElemType) -> Type<'c> {
         match e {
             ElemType::I8 => IntegerType::new(self.ctx, 8).into(),
             ElemType::U8 => IntegerType::unsigned(self.ctx, 8).into(),
@@ -130,7 +130,7 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
         }
     }
 
-    fn scalar(&self, s: ScalarType) -> Type<'c> {
+    pub(super) fn scalar(&self, s: ScalarType) -> Type<'c> {
         match s {
             ScalarType::I8 => IntegerType::new(self.ctx, 8).into(),
             ScalarType::I16 => IntegerType::new(self.ctx, 16).into(),
@@ -140,12 +140,12 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
         }
     }
 
-    fn memref(&self, m: &MemRefType) -> Type<'c> {
+    pub(super) fn memref(&self, m: &MemRefType) -> Type<'c> {
         let shape: Vec<i64> = m.shape().iter().map(|&d| i64::from(d)).collect();
         MlirMemRef::new(self.elem(m.elem()), &shape, None, None).into()
     }
 
-    fn arg_type(&self, a: &ArgType) -> Type<'c> {
+    pub(super) fn arg_type(&self, a: &ArgType) -> Type<'c> {
         match a {
             ArgType::MemRef(m) => self.memref(m),
             ArgType::Scalar(s) => self.scalar(*s),
@@ -153,7 +153,11 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
     }
 
     /// `dense<[…]> : memref<…>` for initial values.
-    fn dense(&self, ty: &MemRefType, values: &[i64]) -> Result<Attribute<'c>, EmitError> {
+    pub(super) fn dense(
+        &self,
+        ty: &MemRefType,
+        values: &[i64],
+    ) -> Result<Attribute<'c>, EmitError> {
         let et = self.elem(ty.elem());
         let elems: Vec<Attribute<'c>> = values
             .iter()
@@ -169,16 +173,19 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
             .map_err(|e| EmitError::Build(format!("initial value of type {ty}: {e}")))
     }
 
-    fn op(&self, name: &str) -> OperationBuilder<'c> {
+    pub(super) fn op(&self, name: &str) -> OperationBuilder<'c> {
         OperationBuilder::new(name, self.loc)
     }
 
-    fn attrs(&self, list: &[(&str, Attribute<'c>)]) -> Vec<(Identifier<'c>, Attribute<'c>)> {
+    pub(super) fn attrs(
+        &self,
+        list: &[(&str, Attribute<'c>)],
+    ) -> Vec<(Identifier<'c>, Attribute<'c>)> {
         list.iter().map(|(n, a)| (self.id(n), *a)).collect()
     }
 
     /// Appends an op with one empty-block region and returns the op and its block.
-    fn with_body<'a>(
+    pub(super) fn with_body<'a>(
         &self,
         block: &BlockRef<'c, 'a>,
         builder_name: &str,
@@ -204,7 +211,7 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
         Ok((op, body))
     }
 
-    fn end(&self, block: &BlockRef<'c, '_>) -> Result<(), EmitError> {
+    pub(super) fn end(&self, block: &BlockRef<'c, '_>) -> Result<(), EmitError> {
         block.append_operation(self.op("aie.end").build()?);
         Ok(())
     }
@@ -494,7 +501,7 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
         Ok(module)
     }
 
-    fn shim_alloc(
+    pub(super) fn shim_alloc(
         &self,
         tile: Value<'c, '_>,
         name: &str,
@@ -513,7 +520,7 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
             .build()?)
     }
 
-    fn constant<'a>(
+    pub(super) fn constant<'a>(
         &self,
         block: &BlockRef<'c, 'a>,
         value: Attribute<'c>,
@@ -528,7 +535,7 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
         Ok(op.result(0)?.into())
     }
 
-    fn index_const<'a>(
+    pub(super) fn index_const<'a>(
         &self,
         block: &BlockRef<'c, 'a>,
         v: i64,
@@ -540,7 +547,7 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
         )
     }
 
-    fn scalar_const<'a>(
+    pub(super) fn scalar_const<'a>(
         &self,
         block: &BlockRef<'c, 'a>,
         s: Scalar,
@@ -685,9 +692,25 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
         Ok(())
     }
 
-    fn runtime_op(&self, body: &BlockRef<'c, '_>, op: &RuntimeOp) -> Result<(), EmitError> {
+    pub(super) fn runtime_op(
+        &self,
+        body: &BlockRef<'c, '_>,
+        op: &RuntimeOp,
+    ) -> Result<(), EmitError> {
+        self.runtime_op_named(body, op, false)
+    }
+
+    /// A runtime operation; with `shim_allocs`, FIFOs are named by their shim allocation
+    /// (`@F_shim_alloc`), as the ObjectFIFO transform rewrites them.
+    pub(super) fn runtime_op_named(
+        &self,
+        body: &BlockRef<'c, '_>,
+        op: &RuntimeOp,
+        shim_allocs: bool,
+    ) -> Result<(), EmitError> {
         let d = self.design;
         let target_name = |t: &DmaTarget| match t {
+            DmaTarget::Fifo(f) if shim_allocs => format!("{}_shim_alloc", d.fifo_label(*f)),
             DmaTarget::Fifo(f) => d.fifo_label(*f),
             DmaTarget::Alloc(a) => d
                 .shim_allocs

@@ -10,6 +10,7 @@
 //! are unregistered here and built in mlir-aie's generic shape (see `build`).
 
 mod build;
+pub mod physical;
 pub mod print;
 
 use melior::dialect::DialectHandle;
@@ -94,6 +95,22 @@ pub fn emit(design: &Design) -> Result<Emitted, EmitError> {
     Ok(Emitted { mlir, generic })
 }
 
+/// The physical (lowered) MLIR of `design`, in mlir-aie's custom assembly and generic form.
+///
+/// # Errors
+/// [`EmitError`] if MLIR rejects the module.
+pub fn emit_physical(
+    design: &Design,
+    phys: &crate::lower::physical::Physical,
+) -> Result<Emitted, EmitError> {
+    let ctx = physical::context();
+    let module = physical::module(&ctx, design, phys)?;
+    Ok(Emitted {
+        mlir: print::custom(&module)?,
+        generic: generic(&module)?,
+    })
+}
+
 /// MLIR's generic form of `module`.
 ///
 /// # Errors
@@ -119,14 +136,18 @@ fn verify(ctx: &Context, design: &Design) -> Result<(), EmitError> {
     let copy = build::ModuleBuilder::new(ctx, design)
         .kernels_at_module_level()
         .build()?;
-    let text = generic(&copy)?;
+    verify_text(ctx, design, &generic(&copy)?)
+}
+
+/// Parses `text` back, which runs MLIR's verifier; reports its diagnostics on failure.
+fn verify_text(ctx: &Context, design: &Design, text: &str) -> Result<(), EmitError> {
     let diagnostics = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
     let sink = diagnostics.clone();
     let handler = ctx.attach_diagnostic_handler(move |d| {
         sink.borrow_mut().push(d.to_string());
         true
     });
-    let parsed = Module::parse(ctx, &text);
+    let parsed = Module::parse(ctx, text);
     ctx.detach_diagnostic_handler(handler);
     match parsed {
         Some(m) if m.as_operation().verify() => Ok(()),

@@ -44,6 +44,7 @@ struct Printer {
     next_value: u32,
     next_arg: u32,
     device: Option<Device>,
+    blocks: HashMap<usize, String>,
 }
 
 fn key(v: Value<'_, '_>) -> usize {
@@ -248,11 +249,49 @@ impl Printer {
         r
     }
 
+    /// Prints every block of `op`'s first region; blocks after the entry get a `^bbN` label
+    /// (with their arguments) one level out.
     fn body(&mut self, op: &OperationRef<'_, '_>, level: usize) -> Result<(), EmitError> {
-        if let Some(b) = op.region(0).ok().and_then(|r| r.first_block()) {
-            self.block(&b, level)?;
+        let Some(region) = op.region(0).ok() else {
+            return Ok(());
+        };
+        let mut blocks = Vec::new();
+        let mut b = region.first_block();
+        while let Some(block) = b {
+            b = block.next_in_region();
+            blocks.push(block);
+        }
+        for (k, block) in blocks.iter().enumerate() {
+            self.blocks
+                .insert(block.to_raw().ptr as usize, format!("^bb{k}"));
+        }
+        for (k, block) in blocks.iter().enumerate() {
+            if k > 0 {
+                let mut args = Vec::new();
+                for i in 0..block.argument_count() {
+                    if let Ok(a) = block.argument(i) {
+                        let v: Value = a.into();
+                        let n = self.define(v, None);
+                        args.push(format!("{n}: {}", v.r#type()));
+                    }
+                }
+                let label = if args.is_empty() {
+                    format!("^bb{k}:")
+                } else {
+                    format!("^bb{k}({}):", args.join(", "))
+                };
+                self.line(level.saturating_sub(1), &label);
+            }
+            self.block(block, level)?;
         }
         Ok(())
+    }
+
+    fn successor(&self, op: &OperationRef<'_, '_>, i: usize) -> String {
+        op.successor(i)
+            .ok()
+            .and_then(|b| self.blocks.get(&(b.to_raw().ptr as usize)).cloned())
+            .unwrap_or_else(|| "^<missing>".into())
     }
 
     fn tile_name(&self, col: i64, row: i64) -> String {
@@ -269,7 +308,18 @@ impl Printer {
     fn op(&mut self, op: &OperationRef<'_, '_>, l: usize) -> Result<(), EmitError> {
         let name = op.name().as_string_ref().as_str().unwrap_or("").to_string();
         match name.as_str() {
-            "aie.end" | "scf.yield" => {}
+            "scf.yield" => {}
+            "aie.end" => {
+                // Implicit in single-block regions; a later block must show its terminator.
+                let in_entry = op.block().is_some_and(|b| {
+                    b.parent_region()
+                        .and_then(|r| r.first_block())
+                        .is_some_and(|first| first.to_raw().ptr == b.to_raw().ptr)
+                });
+                if !in_entry {
+                    self.line(l, "aie.end");
+                }
+            }
             "aie.device" => {
                 let dev = int(op, "device").and_then(|v| {
                     Device::ALL
@@ -291,7 +341,10 @@ impl Printer {
                 let (c, r) = (int(op, "col").unwrap_or(0), int(op, "row").unwrap_or(0));
                 let base = self.tile_name(c, r);
                 let res = self.result(op, Some(base));
-                self.line(l, &format!("{res} = aie.tile({c}, {r})"));
+                let ctrl = attr(op, "controller_id")
+                    .map(|a| format!(" {{controller_id = {a}}}"))
+                    .unwrap_or_default();
+                self.line(l, &format!("{res} = aie.tile({c}, {r}){ctrl}"));
             }
             "func.func" => {
                 let sym = string(op, "sym_name").unwrap_or_default();
@@ -330,10 +383,16 @@ impl Printer {
                     .map(|r| r.r#type().to_string())
                     .unwrap_or_default();
                 let res = self.result(op, sym.clone());
-                let mut text = format!(
-                    "{res} = aie.buffer({tile}) {{sym_name = \"{}\"}} : {ty}",
-                    sym.unwrap_or_default()
-                );
+                let mut attrs = Vec::new();
+                if let Some(a) = int(op, "address") {
+                    attrs.push(format!("address = {a} : i32"));
+                }
+                if let Some(b) = int(op, "mem_bank") {
+                    attrs.push(format!("mem_bank = {b} : i32"));
+                }
+                attrs.push(format!("sym_name = \"{}\"", sym.unwrap_or_default()));
+                let mut text =
+                    format!("{res} = aie.buffer({tile}) {{{}}} : {ty}", attrs.join(", "));
                 if let Some(init) = attr(op, "initial_value") {
                     let full = init.to_string();
                     let value = full.rsplit_once(" : ").map_or(full.as_str(), |(v, _)| v);
@@ -378,12 +437,18 @@ impl Printer {
                     &format!("aie.packet_flow({}) {{", int(op, "ID").unwrap_or(0)),
                 );
                 self.body(op, l + 1)?;
-                let tail = if flag(op, "keep_pkt_header") {
-                    "} {keep_pkt_header = true}"
+                let mut extra = Vec::new();
+                if flag(op, "keep_pkt_header") {
+                    extra.push("keep_pkt_header = true");
+                }
+                if flag(op, "priority_route") {
+                    extra.push("priority_route = true");
+                }
+                if extra.is_empty() {
+                    self.line(l, "}");
                 } else {
-                    "}"
-                };
-                self.line(l, tail);
+                    self.line(l, &format!("}} {{{}}}", extra.join(", ")));
+                }
             }
             "aie.packet_source" | "aie.packet_dest" => {
                 let text = format!(
@@ -422,7 +487,14 @@ impl Printer {
                 let res = self.result(op, Some(format!("core_{coords}")));
                 self.line(l, &format!("{res} = aie.core({tile}) {{"));
                 self.scoped(|p| p.body(op, l + 1))?;
-                self.line(l + 1, "aie.end");
+                let single_block = op
+                    .region(0)
+                    .ok()
+                    .and_then(|r| r.first_block())
+                    .is_some_and(|b| b.next_in_region().is_none());
+                if single_block {
+                    self.line(l + 1, "aie.end");
+                }
                 let mut attrs = Vec::new();
                 if let Some(o) = string(op, "link_with") {
                     attrs.push(format!("link_with = \"{o}\""));
@@ -568,6 +640,127 @@ impl Printer {
                     f("channel"), f("column"), f("column_num"), f("direction"), f("row"), f("row_num")
                 );
                 self.line(l, &text);
+            }
+            "aie.mem" | "aie.memtile_dma" => {
+                let tile = self.operand(op, 0);
+                let coords = tile
+                    .rsplit('_')
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect::<Vec<_>>()
+                    .join("_");
+                let base = if name == "aie.mem" {
+                    "mem"
+                } else {
+                    "memtile_dma"
+                };
+                let res = self.result(op, Some(format!("{base}_{coords}")));
+                self.line(l, &format!("{res} = {name}({tile}) {{"));
+                self.scoped(|p| p.body(op, l + 1))?;
+                self.line(l, "}");
+            }
+            "aie.dma_start" => {
+                let dir = if int(op, "channel_dir") == Some(i64::from(DmaDir::S2mm.enum_value())) {
+                    DmaDir::S2mm
+                } else {
+                    DmaDir::Mm2s
+                };
+                let repeat = int(op, "repeat_count")
+                    .filter(|&r| r != 0)
+                    .map(|r| format!(", repeat_count = {r}"))
+                    .unwrap_or_default();
+                let text = format!(
+                    "{} = aie.dma_start({}, {}, {}, {}{repeat})",
+                    self.result(op, None),
+                    dir.keyword(),
+                    int(op, "channel_index").unwrap_or(0),
+                    self.successor(op, 0),
+                    self.successor(op, 1)
+                );
+                self.line(l, &text);
+            }
+            "aie.dma_bd" => {
+                let buf = self.operand(op, 0);
+                let ty = op
+                    .operand(0)
+                    .map(|v| v.r#type().to_string())
+                    .unwrap_or_default();
+                let dims = attr(op, "dimensions")
+                    .map(opaque_data)
+                    .and_then(|s| {
+                        s.strip_prefix("bd_dim_layout_array")
+                            .map(|d| format!(", {d}"))
+                    })
+                    .unwrap_or_default();
+                let mut attrs = Vec::new();
+                if let Some(b) = int(op, "bd_id") {
+                    attrs.push(format!("bd_id = {b} : i32"));
+                }
+                if let Some(n) = int(op, "next_bd_id") {
+                    attrs.push(format!("next_bd_id = {n} : i32"));
+                }
+                let attrs = if attrs.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {{{}}}", attrs.join(", "))
+                };
+                let text = format!(
+                    "aie.dma_bd({buf} : {ty}, {}, {}{dims}){attrs}",
+                    int(op, "offset").unwrap_or(0),
+                    int(op, "len").unwrap_or(0)
+                );
+                self.line(l, &text);
+            }
+            "aie.next_bd" => {
+                let text = format!("aie.next_bd {}", self.successor(op, 0));
+                self.line(l, &text);
+            }
+            "cf.br" => {
+                let args: Vec<String> = op.operands().map(|v| self.name(v)).collect();
+                let types: Vec<String> = op.operands().map(|v| v.r#type().to_string()).collect();
+                let dest = self.successor(op, 0);
+                let text = if args.is_empty() {
+                    format!("cf.br {dest}")
+                } else {
+                    format!("cf.br {dest}({} : {})", args.join(", "), types.join(", "))
+                };
+                self.line(l, &text);
+            }
+            "cf.cond_br" => {
+                let cond = self.operand(op, 0);
+                let text = format!(
+                    "cf.cond_br {cond}, {}, {}",
+                    self.successor(op, 0),
+                    self.successor(op, 1)
+                );
+                self.line(l, &text);
+            }
+            "arith.cmpi" => {
+                const PREDICATES: [&str; 10] = [
+                    "eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge",
+                ];
+                let p = int(op, "predicate")
+                    .and_then(|p| PREDICATES.get(p as usize))
+                    .copied()
+                    .unwrap_or("eq");
+                let (a, b) = (self.operand(op, 0), self.operand(op, 1));
+                let ty = op
+                    .operand(0)
+                    .map(|v| v.r#type().to_string())
+                    .unwrap_or_default();
+                let res = self.result(op, None);
+                self.line(l, &format!("{res} = arith.cmpi {p}, {a}, {b} : {ty}"));
+            }
+            "arith.addi" => {
+                let (a, b) = (self.operand(op, 0), self.operand(op, 1));
+                let ty = op
+                    .operand(0)
+                    .map(|v| v.r#type().to_string())
+                    .unwrap_or_default();
+                let res = self.result(op, None);
+                self.line(l, &format!("{res} = arith.addi {a}, {b} : {ty}"));
             }
             other => return Err(EmitError::Unprintable(other.to_string())),
         }
