@@ -353,8 +353,13 @@ fn render_core(
     let pad = "  ".repeat(indent);
     for s in body {
         match s {
-            LStmt::For { upper, step, body } => {
-                out.push(format!("{pad}for 0..{upper} step {step}"));
+            LStmt::For {
+                lower,
+                upper,
+                step,
+                body,
+            } => {
+                out.push(format!("{pad}for {lower}..{upper} step {step}"));
                 render_core(d, p, body, indent + 1, out);
             }
             LStmt::UseLock {

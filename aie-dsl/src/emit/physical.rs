@@ -180,6 +180,60 @@ impl<'c> ModuleBuilder<'c, '_> {
             );
         }
 
+        // Hand-placed flows, packet flows and shim allocations stay as the designer wrote them.
+        for f in &d.flows {
+            blk.append_operation(
+                self.op("aie.flow")
+                    .add_operands(&[tile(f.source.tile)?, tile(f.dest.tile)?])
+                    .add_attributes(&self.attrs(&[
+                        (
+                            "dest_bundle",
+                            self.i32(i64::from(f.dest.bundle.enum_value())),
+                        ),
+                        ("dest_channel", self.i32(i64::from(f.dest.channel))),
+                        (
+                            "source_bundle",
+                            self.i32(i64::from(f.source.bundle.enum_value())),
+                        ),
+                        ("source_channel", self.i32(i64::from(f.source.channel))),
+                    ]))
+                    .build()?,
+            );
+        }
+        for p in &d.packet_flows {
+            let mut attrs = vec![(
+                "ID",
+                IntegerAttribute::new(IntegerType::new(self.ctx, 8).into(), i64::from(p.id)).into(),
+            )];
+            if p.keep_pkt_header {
+                attrs.push(("keep_pkt_header", self.bool(true)));
+            }
+            let (_, body) = self.with_body(
+                &blk,
+                "aie.packet_flow",
+                self.op("aie.packet_flow")
+                    .add_attributes(&self.attrs(&attrs)),
+                &[],
+            )?;
+            for (name, port) in std::iter::once(("aie.packet_source", &p.source))
+                .chain(p.dests.iter().map(|d| ("aie.packet_dest", d)))
+            {
+                body.append_operation(
+                    self.op(name)
+                        .add_operands(&[tile(port.tile)?])
+                        .add_attributes(&self.attrs(&[
+                            ("bundle", self.i32(i64::from(port.bundle.enum_value()))),
+                            ("channel", self.i32(i64::from(port.channel))),
+                        ]))
+                        .build()?,
+                );
+            }
+            self.end(&body)?;
+        }
+        for (_, a) in d.shim_allocs.iter() {
+            blk.append_operation(self.shim_alloc(tile(a.tile)?, &a.name, a.dir, a.channel)?);
+        }
+
         // The column control overlay: the shim controller's packet route to the host.
         for &col in &columns {
             let Some(id) = d.device.controller_packet_id(0) else {
@@ -243,11 +297,25 @@ impl<'c> ModuleBuilder<'c, '_> {
             // Kernel constants first, once each (as mlir-aie's output has them hoisted).
             let mut scalars: Vec<crate::types::Scalar> = Vec::new();
             collect_scalars(&core.body, &mut scalars);
+            // MLIR's folder hoists each constant to the front of the entry block as it meets it,
+            // so the last one met comes first.
+            scalars.reverse();
             let mut consts = Vec::new();
             for sc in &scalars {
                 consts.push((*sc, self.scalar_const(&body, *sc)?));
             }
-            self.lowered(&body, &core.body, &buffers, &locks, &consts)?;
+            // Loop bounds too, once each.
+            let mut bounds: Vec<i64> = Vec::new();
+            collect_bounds(&core.body, &mut bounds);
+            let mut index_consts = Vec::new();
+            for b in &bounds {
+                index_consts.push((*b, self.index_const(&body, *b)?));
+            }
+            let env = Consts {
+                scalars: &consts,
+                index: &index_consts,
+            };
+            self.lowered(&body, &core.body, &buffers, &locks, &env)?;
             self.end(&body)?;
         }
 
@@ -362,15 +430,28 @@ impl<'c> ModuleBuilder<'c, '_> {
         stmts: &[LStmt],
         buffers: &[Value<'c, '_>],
         locks: &[Value<'c, '_>],
-        consts: &[(crate::types::Scalar, Value<'c, 'a>)],
+        consts: &Consts<'c, 'a, '_>,
     ) -> Result<(), EmitError> {
         let d = self.design;
         for s in stmts {
             match s {
-                LStmt::For { upper, step, body } => {
-                    let lb = self.index_const(block, 0)?;
-                    let ub = self.index_const(block, i64::try_from(*upper).unwrap_or(i64::MAX))?;
-                    let st = self.index_const(block, i64::try_from(*step).unwrap_or(1))?;
+                LStmt::For {
+                    lower,
+                    upper,
+                    step,
+                    body,
+                } => {
+                    let get = |v: i64| -> Result<Value<'c, 'a>, EmitError> {
+                        consts
+                            .index
+                            .iter()
+                            .find(|(c, _)| *c == v)
+                            .map(|(_, x)| *x)
+                            .ok_or_else(|| EmitError::Build(format!("loop bound {v} not hoisted")))
+                    };
+                    let lb = get(i64::try_from(*lower).unwrap_or(i64::MAX))?;
+                    let ub = get(i64::try_from(*upper).unwrap_or(i64::MAX))?;
+                    let st = get(i64::try_from(*step).unwrap_or(1))?;
                     let (_, inner) = self.with_body(
                         block,
                         "scf.for",
@@ -396,7 +477,7 @@ impl<'c> ModuleBuilder<'c, '_> {
                     for a in args {
                         operands.push(match a {
                             LArg::Buffer(b) => buffers[*b],
-                            LArg::Scalar(s) => match consts.iter().find(|(c, _)| c == s) {
+                            LArg::Scalar(s) => match consts.scalars.iter().find(|(c, _)| c == s) {
                                 Some((_, v)) => *v,
                                 None => self.scalar_const(block, *s)?,
                             },
@@ -424,6 +505,36 @@ impl<'c> ModuleBuilder<'c, '_> {
         op: &RuntimeOp,
     ) -> Result<(), EmitError> {
         self.runtime_op_named(body, op, true)
+    }
+}
+
+/// Constants hoisted to a core's entry block.
+struct Consts<'c, 'a, 'x> {
+    scalars: &'x [(crate::types::Scalar, Value<'c, 'a>)],
+    index: &'x [(i64, Value<'c, 'a>)],
+}
+
+/// Loop bounds in first-use order: lower bound, upper bound, step of each loop, pre-order.
+fn collect_bounds(stmts: &[LStmt], out: &mut Vec<i64>) {
+    for s in stmts {
+        if let LStmt::For {
+            lower,
+            upper,
+            step,
+            body,
+        } = s
+        {
+            for v in [
+                i64::try_from(*lower).unwrap_or(i64::MAX),
+                i64::try_from(*upper).unwrap_or(i64::MAX),
+                i64::try_from(*step).unwrap_or(1),
+            ] {
+                if !out.contains(&v) {
+                    out.push(v);
+                }
+            }
+            collect_bounds(body, out);
+        }
     }
 }
 

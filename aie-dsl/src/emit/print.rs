@@ -515,8 +515,8 @@ impl Printer {
                 let ty = op.result(0).map(|r| r.r#type()).ok();
                 let base = match (value, ty) {
                     (Some(v), Some(t)) => match IntegerAttribute::try_from(v) {
-                        Ok(i) if t.is_index() => format!("c{}", i.value()).replace('-', "m"),
-                        Ok(i) => format!("c{}_{t}", i.value()).replace('-', "m"),
+                        Ok(i) if t.is_index() => format!("c{}", i.value()),
+                        Ok(i) => format!("c{}_{t}", i.value()),
                         Err(_) => "cst".to_string(),
                     },
                     _ => "cst".to_string(),

@@ -27,8 +27,10 @@ const FOREVER: u64 = i64::MAX as u64;
 /// A statement of a lowered core program.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LStmt {
-    /// `scf.for %i = 0 to upper step step`.
+    /// `scf.for %i = lower to upper step step`.
     For {
+        /// Lower bound.
+        lower: u64,
         /// Upper bound.
         upper: u64,
         /// Step.
@@ -80,6 +82,7 @@ pub struct PCore {
 #[derive(Clone, Debug)]
 enum UStmt {
     For {
+        lower: u64,
         upper: u64,
         step: u64,
         body: Vec<UStmt>,
@@ -123,7 +126,12 @@ impl Unroller<'_> {
         let mut out = Vec::new();
         for s in stmts {
             match s {
-                UStmt::For { upper, step, body } => {
+                UStmt::For {
+                    lower,
+                    upper,
+                    step,
+                    body,
+                } => {
                     // Inner loops first.
                     let body = self.block(body);
                     let depths: Vec<u64> = body
@@ -135,9 +143,10 @@ impl Unroller<'_> {
                             _ => None,
                         })
                         .collect();
-                    let trip = upper / step;
+                    let trip = (upper - lower) / step;
                     if depths.is_empty() {
                         out.push(UStmt::For {
+                            lower: *lower,
                             upper: *upper,
                             step: *step,
                             body,
@@ -153,6 +162,7 @@ impl Unroller<'_> {
                             out.extend(body.iter().cloned());
                         }
                     };
+                    let split = lower + whole * factor * step;
                     match whole {
                         0 => {}
                         1 => copies(factor, &mut out),
@@ -160,13 +170,25 @@ impl Unroller<'_> {
                             let mut unrolled = Vec::new();
                             copies(factor, &mut unrolled);
                             out.push(UStmt::For {
-                                upper: whole * factor * step,
+                                lower: *lower,
+                                upper: split,
                                 step: step * factor,
                                 body: unrolled,
                             });
                         }
                     }
-                    copies(rest, &mut out);
+                    // One remaining iteration is inlined; several stay a loop with one copy of
+                    // the body (mlir-aie at 5ff2ab97d does not revisit new remainder loops).
+                    match rest {
+                        0 => {}
+                        1 => copies(1, &mut out),
+                        _ => out.push(UStmt::For {
+                            lower: split,
+                            upper: *upper,
+                            step: *step,
+                            body,
+                        }),
+                    }
                 }
                 other => out.push(other.clone()),
             }
@@ -242,9 +264,15 @@ impl Rewriter<'_> {
         for (i, s) in stmts.iter().enumerate() {
             path.push((block, i));
             match s {
-                UStmt::For { upper, step, body } => {
+                UStmt::For {
+                    lower,
+                    upper,
+                    step,
+                    body,
+                } => {
                     let body = self.rewrite(body, path);
                     out.push(LStmt::For {
+                        lower: *lower,
                         upper: *upper,
                         step: *step,
                         body,
@@ -394,11 +422,13 @@ pub fn lower_cores(
                     .iter()
                     .filter_map(|s| match s {
                         CoreStmt::For { count, body } => Some(UStmt::For {
+                            lower: 0,
                             upper: *count,
                             step: 1,
                             body: go(body, tile, end_of),
                         }),
                         CoreStmt::Forever { body } => Some(UStmt::For {
+                            lower: 0,
                             upper: FOREVER,
                             step: 1,
                             body: go(body, tile, end_of),
