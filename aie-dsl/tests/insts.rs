@@ -4,11 +4,10 @@
 //! aiecc's pass order, then `aie-translate --aie-npu-to-binary`) and from PIPELINE.md §9.3/§9.4
 //! (mlir-aie's test/Targets/NPU/npu_dma_memcpy.mlir, and the DIALECT.md §5 design).
 
-use aie_dsl::prelude::*;
+mod common;
 
-fn i32s(n: u32) -> MemRefType {
-    MemRefType::vector(n, ElemType::I32)
-}
+use aie_dsl::prelude::*;
+use common::i32s;
 
 /// shared/reference/examples/passthrough_{kernel,dmas}/insts.txt: `in` (MM2S 0, BD 1, arg 0)
 /// then `out` (S2MM 0, BD 0, arg 1, token), 4096 × i32 each, then a sync on `out`.
@@ -26,44 +25,9 @@ const PASSTHROUGH: [u32; 75] = [
     0x00000080, 0x00000010, 0x00000000, 0x00010100,
 ];
 
-fn passthrough_runtime(d: &mut DesignBuilder, inp: FifoId, out: FifoId) {
-    d.runtime(|rt| {
-        let a = rt.arg(i32s(4096));
-        let b = rt.arg(i32s(4096));
-        rt.fill(inp, a, Transfer::linear(4096).bd_id(1));
-        rt.drain(out, b, Transfer::linear(4096).bd_id(0).issue_token());
-        rt.wait(out);
-    });
-}
-
 #[test]
 fn passthrough_kernel_matches_mlir_aie() {
-    let mut d = DesignBuilder::new("passthrough_kernel", Device::Npu1_1Col);
-    let line = i32s(1024);
-    let k = d.kernel(Kernel::new(
-        "passThroughLine",
-        [
-            line.clone().into(),
-            line.clone().into(),
-            ScalarType::I32.into(),
-        ],
-        "passThrough.cc.o",
-    ));
-    let shim = d.shim_tile(0);
-    let core = d.compute_tile(0, 2);
-    let inp = d.fifo("in", shim, [core], 2, line.clone());
-    let out = d.fifo("out", core, [shim], 2, line);
-    d.core(core, |c| {
-        c.forever(|c| {
-            let o = c.produce(out, 1);
-            let i = c.consume(inp, 1);
-            c.call(k, [i.get(0), o.get(0), Scalar::I32(1024).into()]);
-            c.release(i);
-            c.release(o);
-        })
-    });
-    passthrough_runtime(&mut d, inp, out);
-    let words = aie_dsl::instructions(&d.finish().unwrap()).unwrap();
+    let words = aie_dsl::instructions(&common::passthrough_kernel(true)).unwrap();
     assert_eq!(words, PASSTHROUGH);
 }
 
@@ -75,7 +39,7 @@ fn passthrough_dmas_matches_mlir_aie() {
     let inp = d.fifo("in", shim, [mem], 2, i32s(1024));
     let out = d.fifo("out", mem, [shim], 2, i32s(1024));
     d.forward(inp, out);
-    passthrough_runtime(&mut d, inp, out);
+    common::reference_runtime(&mut d, inp, out);
     let words = aie_dsl::instructions(&d.finish().unwrap()).unwrap();
     assert_eq!(words, PASSTHROUGH);
 }

@@ -4,11 +4,10 @@
 
 use aie_dsl::lower::objectfifo::lower;
 use aie_dsl::lower::physical::Physical;
-use aie_dsl::prelude::*;
+mod common;
 
-fn i32s(n: u32) -> MemRefType {
-    MemRefType::vector(n, ElemType::I32)
-}
+use aie_dsl::prelude::*;
+use common::i32s;
 
 /// The physical design as lines that read like the MLIR.
 fn render(d: &Design, p: &Physical) -> Vec<String> {
@@ -92,31 +91,7 @@ fn lines(s: &str) -> Vec<String> {
 
 #[test]
 fn passthrough_kernel_matches_aie_opt() {
-    let mut d = DesignBuilder::new("passthrough_kernel", Device::Npu1_1Col);
-    let line = i32s(1024);
-    let k = d.kernel(Kernel::new(
-        "passThroughLine",
-        [
-            line.clone().into(),
-            line.clone().into(),
-            ScalarType::I32.into(),
-        ],
-        "passThrough.cc.o",
-    ));
-    let shim = d.shim_tile(0);
-    let core = d.compute_tile(0, 2);
-    let inp = d.fifo("in", shim, [core], 2, line.clone());
-    let out = d.fifo("out", core, [shim], 2, line);
-    d.core(core, |c| {
-        c.forever(|c| {
-            let o = c.produce(out, 1);
-            let i = c.consume(inp, 1);
-            c.call(k, [i.get(0), o.get(0), Scalar::I32(1024).into()]);
-            c.release(i);
-            c.release(o);
-        })
-    });
-    let design = d.finish().unwrap();
+    let design = common::passthrough_kernel(false);
     let phys = lower(&design).unwrap();
     let want = lines(
         "
@@ -393,31 +368,7 @@ fn render_core(
 fn passthrough_kernel_core_program_matches_aie_opt() {
     // shared/reference/examples/passthrough_kernel/physical.mlir, core (0,2): the endless loop
     // unrolled by 2 with the odd last iteration peeled (after convert-scf-to-cf there).
-    let mut d = DesignBuilder::new("passthrough_kernel", Device::Npu1_1Col);
-    let line = i32s(1024);
-    let k = d.kernel(Kernel::new(
-        "passThroughLine",
-        [
-            line.clone().into(),
-            line.clone().into(),
-            ScalarType::I32.into(),
-        ],
-        "passThrough.cc.o",
-    ));
-    let shim = d.shim_tile(0);
-    let core = d.compute_tile(0, 2);
-    let inp = d.fifo("in", shim, [core], 2, line.clone());
-    let out = d.fifo("out", core, [shim], 2, line);
-    d.core(core, |c| {
-        c.forever(|c| {
-            let o = c.produce(out, 1);
-            let i = c.consume(inp, 1);
-            c.call(k, [i.get(0), o.get(0), Scalar::I32(1024).into()]);
-            c.release(i);
-            c.release(o);
-        })
-    });
-    let design = d.finish().unwrap();
+    let design = common::passthrough_kernel(false);
     let phys = lower(&design).unwrap();
     let mut got = Vec::new();
     render_core(&design, &phys, &phys.cores[0].body, 0, &mut got);

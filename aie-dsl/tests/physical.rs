@@ -1,7 +1,7 @@
 //! The physical MLIR (after the ObjectFIFO transform, allocation passes and
 //! convert-scf-to-cf) against mlir-aie's own output at 5ff2ab97d.
 
-use aie_dsl::prelude::*;
+mod common;
 
 /// `shared/reference/examples/passthrough_kernel/physical.mlir` without the routing that
 /// `aie-create-pathfinder-flows` adds (switchboxes, shim mux, wires, the router's mem tile),
@@ -96,10 +96,6 @@ const AIE_OPT: &str = r#"
     }
 "#;
 
-fn i32s(n: u32) -> MemRefType {
-    MemRefType::vector(n, ElemType::I32)
-}
-
 fn sorted(lines: impl Iterator<Item = String>) -> Vec<String> {
     let mut v: Vec<String> = lines
         .map(|l| l.trim().to_string())
@@ -111,38 +107,7 @@ fn sorted(lines: impl Iterator<Item = String>) -> Vec<String> {
 
 #[test]
 fn passthrough_kernel_physical_mlir_matches_aie_opt_up_to_order_and_routing() {
-    let mut d = DesignBuilder::new("passthrough_kernel", Device::Npu1_1Col);
-    let line = i32s(1024);
-    let k = d.kernel(Kernel::new(
-        "passThroughLine",
-        [
-            line.clone().into(),
-            line.clone().into(),
-            ScalarType::I32.into(),
-        ],
-        "passThrough.cc.o",
-    ));
-    let shim = d.shim_tile(0);
-    let core = d.compute_tile(0, 2);
-    let inp = d.fifo("in", shim, [core], 2, line.clone());
-    let out = d.fifo("out", core, [shim], 2, line);
-    d.core(core, |c| {
-        c.forever(|c| {
-            let o = c.produce(out, 1);
-            let i = c.consume(inp, 1);
-            c.call(k, [i.get(0), o.get(0), Scalar::I32(1024).into()]);
-            c.release(i);
-            c.release(o);
-        })
-    });
-    d.runtime(|rt| {
-        let a = rt.arg(i32s(4096));
-        let b = rt.arg(i32s(4096));
-        rt.fill(inp, a, Transfer::linear(4096).bd_id(1));
-        rt.drain(out, b, Transfer::linear(4096).bd_id(0).issue_token());
-        rt.wait(out);
-    });
-    let design = d.finish().unwrap();
+    let design = common::passthrough_kernel(true);
     let phys = aie_dsl::lower::objectfifo::lower(&design).unwrap();
     let ours = aie_dsl::emit::emit_physical(&design, &phys).unwrap().mlir;
     // Our output still holds the two flows the router would consume.

@@ -225,27 +225,7 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
             ("sym_name", self.str("main")),
         ]));
         let (_, blk) = self.with_body(&top, "aie.device", dev, &[])?;
-        // Kernel declarations live in the device (as mlir-aie writes them); the verification
-        // copy has them at module level.
-        let decls = if self.kernels_at_module_level {
-            &top
-        } else {
-            &blk
-        };
-        for (_, k) in d.kernels.iter() {
-            let inputs: Vec<Type<'c>> = k.args.iter().map(|a| self.arg_type(a)).collect();
-            let fty = FunctionType::new(self.ctx, &inputs, &[]);
-            decls.append_operation(
-                self.op("func.func")
-                    .add_attributes(&self.attrs(&[
-                        ("function_type", TypeAttribute::new(fty.into()).into()),
-                        ("sym_name", self.str(&k.symbol)),
-                        ("sym_visibility", self.str("private")),
-                    ]))
-                    .add_regions([Region::new()])
-                    .build()?,
-            );
-        }
+        self.kernel_decls(&top, &blk)?;
 
         let mut tiles: HashMap<TileId, Value<'c, '_>> = HashMap::new();
         for (id, t) in d.tiles.iter() {
@@ -391,61 +371,7 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
             locks.insert(id, op.result(0)?.into());
         }
 
-        for f in &d.flows {
-            blk.append_operation(
-                self.op("aie.flow")
-                    .add_operands(&[tile(f.source.tile)?, tile(f.dest.tile)?])
-                    .add_attributes(&self.attrs(&[
-                        (
-                            "dest_bundle",
-                            self.i32(i64::from(f.dest.bundle.enum_value())),
-                        ),
-                        ("dest_channel", self.i32(i64::from(f.dest.channel))),
-                        (
-                            "source_bundle",
-                            self.i32(i64::from(f.source.bundle.enum_value())),
-                        ),
-                        ("source_channel", self.i32(i64::from(f.source.channel))),
-                    ]))
-                    .build()?,
-            );
-        }
-        for p in &d.packet_flows {
-            let mut attrs = vec![(
-                "ID",
-                IntegerAttribute::new(IntegerType::new(self.ctx, 8).into(), i64::from(p.id)).into(),
-            )];
-            if p.keep_pkt_header {
-                attrs.push(("keep_pkt_header", self.bool(true)));
-            }
-            let (_, body) = self.with_body(
-                &blk,
-                "aie.packet_flow",
-                self.op("aie.packet_flow")
-                    .add_attributes(&self.attrs(&attrs)),
-                &[],
-            )?;
-            let endpoint = |name: &str, port: &crate::ir::StreamPort| -> Result<(), EmitError> {
-                body.append_operation(
-                    self.op(name)
-                        .add_operands(&[tile(port.tile)?])
-                        .add_attributes(&self.attrs(&[
-                            ("bundle", self.i32(i64::from(port.bundle.enum_value()))),
-                            ("channel", self.i32(i64::from(port.channel))),
-                        ]))
-                        .build()?,
-                );
-                Ok(())
-            };
-            endpoint("aie.packet_source", &p.source)?;
-            for dst in &p.dests {
-                endpoint("aie.packet_dest", dst)?;
-            }
-            self.end(&body)?;
-        }
-        for (_, a) in d.shim_allocs.iter() {
-            blk.append_operation(self.shim_alloc(tile(a.tile)?, &a.name, a.dir, a.channel)?);
-        }
+        self.hand_placed_routing(&blk, &tile)?;
 
         for (_, core) in d.cores.iter() {
             let mut attrs = Vec::new();
@@ -499,6 +425,130 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
         }
         self.end(&blk)?;
         Ok(module)
+    }
+
+    /// Kernel declarations: in the device, as mlir-aie writes them, or at module level in the
+    /// verification copy (see `emit::verify`).
+    pub(super) fn kernel_decls(
+        &self,
+        top: &BlockRef<'c, '_>,
+        device: &BlockRef<'c, '_>,
+    ) -> Result<(), EmitError> {
+        let decls = if self.kernels_at_module_level {
+            top
+        } else {
+            device
+        };
+        for (_, k) in self.design.kernels.iter() {
+            let inputs: Vec<Type<'c>> = k.args.iter().map(|a| self.arg_type(a)).collect();
+            let fty = FunctionType::new(self.ctx, &inputs, &[]);
+            decls.append_operation(
+                self.op("func.func")
+                    .add_attributes(&self.attrs(&[
+                        ("function_type", TypeAttribute::new(fty.into()).into()),
+                        ("sym_name", self.str(&k.symbol)),
+                        ("sym_visibility", self.str("private")),
+                    ]))
+                    .add_regions([Region::new()])
+                    .build()?,
+            );
+        }
+        Ok(())
+    }
+
+    /// `aie.flow(src, bundle : channel, dst, bundle : channel)`.
+    pub(super) fn flow(
+        &self,
+        block: &BlockRef<'c, '_>,
+        src: (Value<'c, '_>, crate::target::WireBundle, u32),
+        dst: (Value<'c, '_>, crate::target::WireBundle, u32),
+    ) -> Result<(), EmitError> {
+        block.append_operation(
+            self.op("aie.flow")
+                .add_operands(&[src.0, dst.0])
+                .add_attributes(&self.attrs(&[
+                    ("dest_bundle", self.i32(i64::from(dst.1.enum_value()))),
+                    ("dest_channel", self.i32(i64::from(dst.2))),
+                    ("source_bundle", self.i32(i64::from(src.1.enum_value()))),
+                    ("source_channel", self.i32(i64::from(src.2))),
+                ]))
+                .build()?,
+        );
+        Ok(())
+    }
+
+    /// `aie.packet_flow(id) { packet_source<…> packet_dest<…>… } {flags}`; the first endpoint
+    /// is the source.
+    pub(super) fn packet_flow(
+        &self,
+        block: &BlockRef<'c, '_>,
+        id: u8,
+        flags: &[&str],
+        endpoints: &[(Value<'c, '_>, crate::target::WireBundle, u32)],
+    ) -> Result<(), EmitError> {
+        let mut attrs = vec![(
+            "ID",
+            IntegerAttribute::new(IntegerType::new(self.ctx, 8).into(), i64::from(id)).into(),
+        )];
+        for f in flags {
+            attrs.push((f, self.bool(true)));
+        }
+        let (_, body) = self.with_body(
+            block,
+            "aie.packet_flow",
+            self.op("aie.packet_flow")
+                .add_attributes(&self.attrs(&attrs)),
+            &[],
+        )?;
+        for (k, (tile, bundle, channel)) in endpoints.iter().enumerate() {
+            let name = if k == 0 {
+                "aie.packet_source"
+            } else {
+                "aie.packet_dest"
+            };
+            body.append_operation(
+                self.op(name)
+                    .add_operands(&[*tile])
+                    .add_attributes(&self.attrs(&[
+                        ("bundle", self.i32(i64::from(bundle.enum_value()))),
+                        ("channel", self.i32(i64::from(*channel))),
+                    ]))
+                    .build()?,
+            );
+        }
+        self.end(&body)
+    }
+
+    /// The hand-placed flows, packet flows and shim DMA allocations of the design.
+    pub(super) fn hand_placed_routing<'v>(
+        &self,
+        block: &BlockRef<'c, '_>,
+        tile: &dyn Fn(TileId) -> Result<Value<'c, 'v>, EmitError>,
+    ) -> Result<(), EmitError> {
+        let d = self.design;
+        for f in &d.flows {
+            self.flow(
+                block,
+                (tile(f.source.tile)?, f.source.bundle, f.source.channel),
+                (tile(f.dest.tile)?, f.dest.bundle, f.dest.channel),
+            )?;
+        }
+        for p in &d.packet_flows {
+            let mut ends = vec![(tile(p.source.tile)?, p.source.bundle, p.source.channel)];
+            for dst in &p.dests {
+                ends.push((tile(dst.tile)?, dst.bundle, dst.channel));
+            }
+            let flags: &[&str] = if p.keep_pkt_header {
+                &["keep_pkt_header"]
+            } else {
+                &[]
+            };
+            self.packet_flow(block, p.id, flags, &ends)?;
+        }
+        for (_, a) in d.shim_allocs.iter() {
+            block.append_operation(self.shim_alloc(tile(a.tile)?, &a.name, a.dir, a.channel)?);
+        }
+        Ok(())
     }
 
     pub(super) fn shim_alloc(

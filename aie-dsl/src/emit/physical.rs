@@ -9,8 +9,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use melior::ir::attribute::{FlatSymbolRefAttribute, IntegerAttribute, TypeAttribute};
-use melior::ir::r#type::{FunctionType, IntegerType};
+use melior::ir::attribute::FlatSymbolRefAttribute;
+use melior::ir::r#type::IntegerType;
 use melior::ir::{Block, BlockLike, BlockRef, Module, Region, RegionLike, Type, Value};
 use melior::pass::PassManager;
 use melior::Context;
@@ -62,25 +62,7 @@ impl<'c> ModuleBuilder<'c, '_> {
             ("sym_name", self.str("main")),
         ]));
         let (_, blk) = self.with_body(&top, "aie.device", dev, &[])?;
-        let decls = if self.kernels_at_module_level {
-            &top
-        } else {
-            &blk
-        };
-        for (_, k) in d.kernels.iter() {
-            let inputs: Vec<Type<'c>> = k.args.iter().map(|a| self.arg_type(a)).collect();
-            let fty = FunctionType::new(self.ctx, &inputs, &[]);
-            decls.append_operation(
-                self.op("func.func")
-                    .add_attributes(&self.attrs(&[
-                        ("function_type", TypeAttribute::new(fty.into()).into()),
-                        ("sym_name", self.str(&k.symbol)),
-                        ("sym_visibility", self.str("private")),
-                    ]))
-                    .add_regions([Region::new()])
-                    .build()?,
-            );
-        }
+        self.kernel_decls(&top, &blk)?;
 
         // Tiles, each with its controller id (aie-assign-tile-controller-ids); a shim tile is
         // added for every occupied column that lacks one (the column control overlay uses it).
@@ -164,75 +146,14 @@ impl<'c> ModuleBuilder<'c, '_> {
         }
 
         for f in &phys.flows {
-            blk.append_operation(
-                self.op("aie.flow")
-                    .add_operands(&[tile(f.source.0)?, tile(f.dest.0)?])
-                    .add_attributes(&self.attrs(&[
-                        ("dest_bundle", self.i32(i64::from(f.dest.1.enum_value()))),
-                        ("dest_channel", self.i32(i64::from(f.dest.2))),
-                        (
-                            "source_bundle",
-                            self.i32(i64::from(f.source.1.enum_value())),
-                        ),
-                        ("source_channel", self.i32(i64::from(f.source.2))),
-                    ]))
-                    .build()?,
-            );
-        }
-
-        // Hand-placed flows, packet flows and shim allocations stay as the designer wrote them.
-        for f in &d.flows {
-            blk.append_operation(
-                self.op("aie.flow")
-                    .add_operands(&[tile(f.source.tile)?, tile(f.dest.tile)?])
-                    .add_attributes(&self.attrs(&[
-                        (
-                            "dest_bundle",
-                            self.i32(i64::from(f.dest.bundle.enum_value())),
-                        ),
-                        ("dest_channel", self.i32(i64::from(f.dest.channel))),
-                        (
-                            "source_bundle",
-                            self.i32(i64::from(f.source.bundle.enum_value())),
-                        ),
-                        ("source_channel", self.i32(i64::from(f.source.channel))),
-                    ]))
-                    .build()?,
-            );
-        }
-        for p in &d.packet_flows {
-            let mut attrs = vec![(
-                "ID",
-                IntegerAttribute::new(IntegerType::new(self.ctx, 8).into(), i64::from(p.id)).into(),
-            )];
-            if p.keep_pkt_header {
-                attrs.push(("keep_pkt_header", self.bool(true)));
-            }
-            let (_, body) = self.with_body(
+            self.flow(
                 &blk,
-                "aie.packet_flow",
-                self.op("aie.packet_flow")
-                    .add_attributes(&self.attrs(&attrs)),
-                &[],
+                (tile(f.source.0)?, f.source.1, f.source.2),
+                (tile(f.dest.0)?, f.dest.1, f.dest.2),
             )?;
-            for (name, port) in std::iter::once(("aie.packet_source", &p.source))
-                .chain(p.dests.iter().map(|d| ("aie.packet_dest", d)))
-            {
-                body.append_operation(
-                    self.op(name)
-                        .add_operands(&[tile(port.tile)?])
-                        .add_attributes(&self.attrs(&[
-                            ("bundle", self.i32(i64::from(port.bundle.enum_value()))),
-                            ("channel", self.i32(i64::from(port.channel))),
-                        ]))
-                        .build()?,
-                );
-            }
-            self.end(&body)?;
         }
-        for (_, a) in d.shim_allocs.iter() {
-            blk.append_operation(self.shim_alloc(tile(a.tile)?, &a.name, a.dir, a.channel)?);
-        }
+        // Hand-placed flows, packet flows and shim allocations stay as the designer wrote them.
+        self.hand_placed_routing(&blk, &tile)?;
 
         // The column control overlay: the shim controller's packet route to the host.
         for &col in &columns {
@@ -243,40 +164,15 @@ impl<'c> ModuleBuilder<'c, '_> {
                 .get(&(col, 0))
                 .copied()
                 .ok_or_else(|| EmitError::Build(format!("no shim tile in column {col}")))?;
-            let (_, body) = self.with_body(
+            self.packet_flow(
                 &blk,
-                "aie.packet_flow",
-                self.op("aie.packet_flow").add_attributes(
-                    &self.attrs(&[
-                        (
-                            "ID",
-                            IntegerAttribute::new(
-                                IntegerType::new(self.ctx, 8).into(),
-                                i64::from(id),
-                            )
-                            .into(),
-                        ),
-                        ("keep_pkt_header", self.bool(true)),
-                        ("priority_route", self.bool(true)),
-                    ]),
-                ),
-                &[],
+                id,
+                &["keep_pkt_header", "priority_route"],
+                &[
+                    (shim, WireBundle::TileControl, 0),
+                    (shim, WireBundle::South, 0),
+                ],
             )?;
-            for (name, bundle) in [
-                ("aie.packet_source", WireBundle::TileControl),
-                ("aie.packet_dest", WireBundle::South),
-            ] {
-                body.append_operation(
-                    self.op(name)
-                        .add_operands(&[shim])
-                        .add_attributes(&self.attrs(&[
-                            ("bundle", self.i32(i64::from(bundle.enum_value()))),
-                            ("channel", self.i32(0)),
-                        ]))
-                        .build()?,
-                );
-            }
-            self.end(&body)?;
         }
 
         for core in &phys.cores {

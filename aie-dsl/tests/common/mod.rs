@@ -1,0 +1,55 @@
+//! Designs shared by the tests that compare with mlir-aie's reference output.
+
+#![allow(dead_code)]
+
+use aie_dsl::prelude::*;
+
+/// A one-dimensional `i32` memref.
+pub fn i32s(n: u32) -> MemRefType {
+    MemRefType::vector(n, ElemType::I32)
+}
+
+/// `shared/reference/examples/passthrough_kernel/input.mlir` as a design: `in` (shim → core)
+/// and `out` (core → shim), 1024 × i32, depth 2, a line copy; with `runtime`, the reference's
+/// transfers (4096 × i32 each, `in` on BD 1, `out` on BD 0 with a token, then a wait).
+pub fn passthrough_kernel(runtime: bool) -> Design {
+    let mut d = DesignBuilder::new("passthrough_kernel", Device::Npu1_1Col);
+    let line = i32s(1024);
+    let k = d.kernel(Kernel::new(
+        "passThroughLine",
+        [
+            line.clone().into(),
+            line.clone().into(),
+            ScalarType::I32.into(),
+        ],
+        "passThrough.cc.o",
+    ));
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let inp = d.fifo("in", shim, [core], 2, line.clone());
+    let out = d.fifo("out", core, [shim], 2, line);
+    d.core(core, |c| {
+        c.forever(|c| {
+            let o = c.produce(out, 1);
+            let i = c.consume(inp, 1);
+            c.call(k, [i.get(0), o.get(0), Scalar::I32(1024).into()]);
+            c.release(i);
+            c.release(o);
+        })
+    });
+    if runtime {
+        reference_runtime(&mut d, inp, out);
+    }
+    d.finish().expect("the reference design is valid")
+}
+
+/// The reference examples' runtime sequence.
+pub fn reference_runtime(d: &mut DesignBuilder, inp: FifoId, out: FifoId) {
+    d.runtime(|rt| {
+        let a = rt.arg(i32s(4096));
+        let b = rt.arg(i32s(4096));
+        rt.fill(inp, a, Transfer::linear(4096).bd_id(1));
+        rt.drain(out, b, Transfer::linear(4096).bd_id(0).issue_token());
+        rt.wait(out);
+    });
+}
