@@ -637,3 +637,24 @@ fn every_problem_is_reported_at_once_with_the_design_name() {
         ValidationError::TileOutsideDevice { col: 3, row: 2, .. }
     ));
 }
+
+#[test]
+fn mem_tile_bds_per_channel_parity() {
+    // 27 BDs fit the mem tile's 48, but the even channels 0 and 2 need 13 each of the 24 they
+    // share.
+    let mut d = DesignBuilder::new("parity", Device::Npu1_1Col);
+    let m_ = d.mem_tile(0);
+    for (i, row) in [2u32, 3, 4].into_iter().enumerate() {
+        let c = d.compute_tile(0, row);
+        let depth = if i == 1 { 1 } else { 13 };
+        d.fifo_with(
+            format!("f{i}"),
+            FifoSpec::new(c, [m_], 2, i32s(4)).depths([2, depth]),
+        );
+    }
+    let m = the_problem(d);
+    assert!(
+        m.contains("mem tile (0,1) has no free buffer descriptor for channel S2MM 2"),
+        "{m}"
+    );
+}

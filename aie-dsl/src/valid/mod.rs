@@ -36,6 +36,12 @@ pub fn validate(design: &Design) -> Result<(), ValidationErrors> {
     if v.errors.is_empty() {
         v.resources();
     }
+    // The lowering is exact and cheap: what the estimate cannot see, it finds.
+    if v.errors.is_empty() {
+        if let Err(e) = crate::lower::objectfifo::lower(design) {
+            v.errors.push(ValidationError::Lowering(e));
+        }
+    }
     if v.errors.is_empty() {
         Ok(())
     } else {
