@@ -59,17 +59,15 @@ fn emission_is_deterministic() {
 #[test]
 fn written_files_are_byte_identical_across_runs() {
     let out = std::env::temp_dir().join(format!("aie-dsl-determinism-{}", std::process::id()));
-    let design = designs::layernorm().unwrap();
-    let first = designs::build(&design, &out).unwrap();
-    let one = (
-        std::fs::read(&first.mlir).unwrap(),
-        std::fs::read(&first.generic).unwrap(),
-    );
-    let second = designs::build(&design, &out).unwrap();
-    let two = (
-        std::fs::read(&second.mlir).unwrap(),
-        std::fs::read(&second.generic).unwrap(),
-    );
-    assert_eq!(one, two);
+    let read = |b: &designs::Built| {
+        [&b.mlir, &b.generic, &b.physical, &b.insts].map(|p| std::fs::read(p).unwrap())
+    };
+    for (name, design) in designs::all() {
+        let design = design().unwrap();
+        let first = read(&designs::build(&design, &out).unwrap());
+        let second = read(&designs::build(&design, &out).unwrap());
+        assert_eq!(first, second, "{name}: output files differ between two runs");
+        assert!(first.iter().all(|f| !f.is_empty()), "{name}: an output file is empty");
+    }
     std::fs::remove_dir_all(&out).unwrap();
 }
