@@ -3,9 +3,8 @@
 
 mod common;
 
-/// `shared/reference/examples/passthrough_kernel/physical.mlir` without the routing that
-/// `aie-create-pathfinder-flows` adds (switchboxes, shim mux, wires, the router's mem tile),
-/// one statement per line; comments dropped.
+/// `shared/reference/examples/passthrough_kernel/physical.mlir`, routing included, one
+/// statement per line; comments dropped.
 const AIE_OPT: &str = r#"
     module {
     aie.device(npu1_1col) {
@@ -92,6 +91,36 @@ const AIE_OPT: &str = r#"
     aie.packet_source<%shim_noc_tile_0_0, TileControl : 0>
     aie.packet_dest<%shim_noc_tile_0_0, South : 0>
     } {keep_pkt_header = true, priority_route = true}
+    %switchbox_0_0 = aie.switchbox(%shim_noc_tile_0_0) {
+    aie.connect<South : 3, North : 1>
+    aie.connect<North : 1, South : 2>
+    %0 = aie.amsel<5> (3)
+    %1 = aie.masterset(South : 0, %0) {keep_pkt_header = true}
+    aie.packet_rules(TileControl : 0) {
+    aie.rule(31, 15, %0)
+    }
+    }
+    %shim_mux_0_0 = aie.shim_mux(%shim_noc_tile_0_0) {
+    aie.connect<DMA : 0, North : 3>
+    aie.connect<North : 2, DMA : 0>
+    }
+    %mem_tile_0_1 = aie.tile(0, 1)
+    %switchbox_0_1 = aie.switchbox(%mem_tile_0_1) {
+    aie.connect<South : 1, North : 1>
+    aie.connect<North : 1, South : 1>
+    }
+    %switchbox_0_2 = aie.switchbox(%tile_0_2) {
+    aie.connect<South : 1, DMA : 0>
+    aie.connect<DMA : 0, South : 1>
+    }
+    aie.wire(%shim_mux_0_0 : North, %switchbox_0_0 : South)
+    aie.wire(%shim_noc_tile_0_0 : DMA, %shim_mux_0_0 : DMA)
+    aie.wire(%mem_tile_0_1 : Core, %switchbox_0_1 : Core)
+    aie.wire(%mem_tile_0_1 : DMA, %switchbox_0_1 : DMA)
+    aie.wire(%switchbox_0_0 : North, %switchbox_0_1 : South)
+    aie.wire(%tile_0_2 : Core, %switchbox_0_2 : Core)
+    aie.wire(%tile_0_2 : DMA, %switchbox_0_2 : DMA)
+    aie.wire(%switchbox_0_1 : North, %switchbox_0_2 : South)
     }
     }
 "#;
@@ -106,7 +135,7 @@ fn sorted(lines: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 #[test]
-fn passthrough_kernel_physical_mlir_matches_aie_opt_up_to_order_and_routing() {
+fn passthrough_kernel_physical_mlir_matches_aie_opt_up_to_op_order() {
     let design = common::passthrough_kernel(true);
     let phys = aie_dsl::lower::objectfifo::lower(&design).unwrap();
     let ours = aie_dsl::emit::emit_physical(&design, &phys).unwrap().mlir;

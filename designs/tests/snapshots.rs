@@ -66,8 +66,14 @@ fn written_files_are_byte_identical_across_runs() {
         let design = design().unwrap();
         let first = read(&designs::build(&design, &out).unwrap());
         let second = read(&designs::build(&design, &out).unwrap());
-        assert_eq!(first, second, "{name}: output files differ between two runs");
-        assert!(first.iter().all(|f| !f.is_empty()), "{name}: an output file is empty");
+        assert_eq!(
+            first, second,
+            "{name}: output files differ between two runs"
+        );
+        assert!(
+            first.iter().all(|f| !f.is_empty()),
+            "{name}: an output file is empty"
+        );
     }
     std::fs::remove_dir_all(&out).unwrap();
 }

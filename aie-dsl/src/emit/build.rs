@@ -371,7 +371,7 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
             locks.insert(id, op.result(0)?.into());
         }
 
-        self.hand_placed_routing(&blk, &tile)?;
+        self.hand_placed_routing(&blk, &tile, false)?;
 
         for (_, core) in d.cores.iter() {
             let mut attrs = Vec::new();
@@ -519,14 +519,16 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
         self.end(&body)
     }
 
-    /// The hand-placed flows, packet flows and shim DMA allocations of the design.
+    /// The hand-placed flows (unless `routed`: the router consumed them), packet flows and shim
+    /// DMA allocations of the design.
     pub(super) fn hand_placed_routing<'v>(
         &self,
         block: &BlockRef<'c, '_>,
         tile: &dyn Fn(TileId) -> Result<Value<'c, 'v>, EmitError>,
+        routed: bool,
     ) -> Result<(), EmitError> {
         let d = self.design;
-        for f in &d.flows {
+        for f in d.flows.iter().filter(|_| !routed) {
             self.flow(
                 block,
                 (tile(f.source.tile)?, f.source.bundle, f.source.channel),

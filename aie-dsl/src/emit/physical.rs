@@ -104,6 +104,22 @@ impl<'c> ModuleBuilder<'c, '_> {
             let op = blk.append_operation(tile_op(col, 0)?);
             tiles.insert((col, 0), op.result(0)?.into());
         }
+        // Tiles the router added (after controller ids were assigned: they have none).
+        for &(col, row) in &phys.routing.new_tiles {
+            if tiles.contains_key(&(col, row)) {
+                continue;
+            }
+            let op = blk.append_operation(
+                self.op("aie.tile")
+                    .add_attributes(&self.attrs(&[
+                        ("col", self.i32(i64::from(col))),
+                        ("row", self.i32(i64::from(row))),
+                    ]))
+                    .add_results(&[self.index()])
+                    .build()?,
+            );
+            tiles.insert((col, row), op.result(0)?.into());
+        }
         let tile = |t: TileId| -> Result<Value<'c, '_>, EmitError> {
             d.coords(t)
                 .and_then(|c| tiles.get(&c).copied())
@@ -145,15 +161,22 @@ impl<'c> ModuleBuilder<'c, '_> {
             buffers.push(op.result(0)?.into());
         }
 
-        for f in &phys.flows {
+        // The router consumed the circuit flows (but those mlir-aie keeps); packet flows and
+        // allocations stay.
+        for (a, b) in &phys.routing.kept_flows {
+            let at = |e: &crate::lower::route::Endpoint| {
+                tiles
+                    .get(&e.tile)
+                    .copied()
+                    .ok_or_else(|| EmitError::Build(format!("tile {:?} not emitted", e.tile)))
+            };
             self.flow(
                 &blk,
-                (tile(f.source.0)?, f.source.1, f.source.2),
-                (tile(f.dest.0)?, f.dest.1, f.dest.2),
+                (at(a)?, a.port.0, a.port.1),
+                (at(b)?, b.port.0, b.port.1),
             )?;
         }
-        // Hand-placed flows, packet flows and shim allocations stay as the designer wrote them.
-        self.hand_placed_routing(&blk, &tile)?;
+        self.hand_placed_routing(&blk, &tile, true)?;
 
         // The column control overlay: the shim controller's packet route to the host.
         for &col in &columns {
@@ -316,8 +339,152 @@ impl<'c> ModuleBuilder<'c, '_> {
                     .build()?,
             );
         }
+        self.routing(&blk, &phys.routing, &tiles)?;
         self.end(&blk)?;
         Ok(module)
+    }
+
+    /// Switchboxes, shim muxes and wires.
+    fn routing<'a>(
+        &self,
+        blk: &BlockRef<'c, 'a>,
+        r: &crate::lower::route::Routing,
+        tiles: &HashMap<(u32, u32), Value<'c, 'a>>,
+    ) -> Result<(), EmitError> {
+        use crate::lower::route::{SwitchOp, WireEnd};
+        let i8 = |v: u8| -> melior::ir::Attribute<'c> {
+            melior::ir::attribute::IntegerAttribute::new(
+                IntegerType::new(self.ctx, 8).into(),
+                i64::from(v),
+            )
+            .into()
+        };
+        let mut sbs: HashMap<(u32, u32), Value<'c, 'a>> = HashMap::new();
+        let mut muxes: HashMap<(u32, u32), Value<'c, 'a>> = HashMap::new();
+        for sw in &r.switches {
+            let t = *tiles.get(&sw.tile).ok_or_else(|| {
+                EmitError::Build(format!("no tile {:?} for a switchbox", sw.tile))
+            })?;
+            let name = if sw.mux {
+                "aie.shim_mux"
+            } else {
+                "aie.switchbox"
+            };
+            let (op, body) = self.with_body(
+                blk,
+                name,
+                self.op(name)
+                    .add_operands(&[t])
+                    .add_results(&[self.index()]),
+                &[],
+            )?;
+            if sw.mux {
+                muxes.insert(sw.tile, op.result(0)?.into());
+            } else {
+                sbs.insert(sw.tile, op.result(0)?.into());
+            }
+            let mut amsels: Vec<Value<'c, '_>> = Vec::new();
+            for o in &sw.ops {
+                match o {
+                    SwitchOp::Connect(s, d) => {
+                        body.append_operation(
+                            self.op("aie.connect")
+                                .add_attributes(&self.attrs(&[
+                                    ("dest_bundle", self.i32(i64::from(d.0.enum_value()))),
+                                    ("dest_channel", self.i32(i64::from(d.1))),
+                                    ("source_bundle", self.i32(i64::from(s.0.enum_value()))),
+                                    ("source_channel", self.i32(i64::from(s.1))),
+                                ]))
+                                .build()?,
+                        );
+                    }
+                    SwitchOp::Amsel { arbiter, msel } => {
+                        let a = body.append_operation(
+                            self.op("aie.amsel")
+                                .add_attributes(
+                                    &self
+                                        .attrs(&[("arbiterID", i8(*arbiter)), ("msel", i8(*msel))]),
+                                )
+                                .add_results(&[self.index()])
+                                .build()?,
+                        );
+                        amsels.push(a.result(0)?.into());
+                    }
+                    SwitchOp::Masterset {
+                        port,
+                        amsels: which,
+                        keep_pkt_header,
+                    } => {
+                        let ops: Vec<Value<'c, '_>> = which
+                            .iter()
+                            .filter_map(|i| amsels.get(*i).copied())
+                            .collect();
+                        let mut attrs = vec![
+                            ("dest_bundle", self.i32(i64::from(port.0.enum_value()))),
+                            ("dest_channel", self.i32(i64::from(port.1))),
+                        ];
+                        if let Some(k) = keep_pkt_header {
+                            attrs.push(("keep_pkt_header", self.bool(*k)));
+                        }
+                        body.append_operation(
+                            self.op("aie.masterset")
+                                .add_operands(&ops)
+                                .add_attributes(&self.attrs(&attrs))
+                                .add_results(&[self.index()])
+                                .build()?,
+                        );
+                    }
+                    SwitchOp::PacketRules { port, rules } => {
+                        let (_, rb) = self.with_body(
+                            &body,
+                            "aie.packet_rules",
+                            self.op("aie.packet_rules").add_attributes(&self.attrs(&[
+                                ("source_bundle", self.i32(i64::from(port.0.enum_value()))),
+                                ("source_channel", self.i32(i64::from(port.1))),
+                            ])),
+                            &[],
+                        )?;
+                        for (mask, value, a) in rules {
+                            let am = *amsels.get(*a).ok_or_else(|| {
+                                EmitError::Build("packet rule without its amsel".into())
+                            })?;
+                            rb.append_operation(
+                                self.op("aie.rule")
+                                    .add_operands(&[am])
+                                    .add_attributes(
+                                        &self.attrs(&[("mask", i8(*mask)), ("value", i8(*value))]),
+                                    )
+                                    .build()?,
+                            );
+                        }
+                        self.end(&rb)?;
+                    }
+                }
+            }
+            self.end(&body)?;
+        }
+        for w in &r.wires {
+            let end = |e: ((u32, u32), WireEnd, WireBundle)| -> Result<Value<'c, 'a>, EmitError> {
+                let map = match e.1 {
+                    WireEnd::Tile => tiles,
+                    WireEnd::Switchbox => &sbs,
+                    WireEnd::ShimMux => &muxes,
+                };
+                map.get(&e.0)
+                    .copied()
+                    .ok_or_else(|| EmitError::Build(format!("wire end {:?} missing", e.0)))
+            };
+            blk.append_operation(
+                self.op("aie.wire")
+                    .add_operands(&[end(w.a)?, end(w.b)?])
+                    .add_attributes(&self.attrs(&[
+                        ("dest_bundle", self.i32(i64::from(w.b.2.enum_value()))),
+                        ("source_bundle", self.i32(i64::from(w.a.2.enum_value()))),
+                    ]))
+                    .build()?,
+            );
+        }
+        Ok(())
     }
 
     fn lowered<'a>(

@@ -10,6 +10,7 @@ pub mod core;
 pub mod npu;
 pub mod objectfifo;
 pub mod physical;
+pub mod route;
 
 use indexmap::IndexMap;
 

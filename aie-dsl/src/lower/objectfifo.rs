@@ -74,6 +74,9 @@ pub enum LowerError {
         /// Channel.
         channel: u32,
     },
+    /// The flows cannot be routed.
+    #[error(transparent)]
+    Route(#[from] crate::lower::route::RouteError),
     /// Buffers do not fit the tile's memory.
     #[error("{kind} ({col},{row}): buffer `{name}` ({bytes} B) does not fit in the {available} B of data memory left; use shallower FIFOs or smaller objects")]
     Memory {
@@ -687,7 +690,75 @@ pub fn lower(design: &Design) -> Result<Physical, LowerError> {
             .map(|(_, _, _, n)| n.clone())
     };
     s.phys.cores = crate::lower::core::lower_cores(d, &s.phys, &end_of);
+    s.phys.routing = route_physical(d, &s.phys)?;
     Ok(s.phys)
+}
+
+/// Routes the physical design's flows: the ObjectFIFO flows and hand-placed flows (circuit),
+/// the hand-placed packet flows and the column control overlay's.
+fn route_physical(d: &Design, phys: &Physical) -> Result<crate::lower::route::Routing, LowerError> {
+    use crate::lower::route::{route, Endpoint, RouteFlow};
+    let at = |t: TileId, b: WireBundle, c: u32| Endpoint {
+        tile: d.coords(t).unwrap_or((0, 0)),
+        port: (b, c),
+    };
+    let mut flows = Vec::new();
+    for f in &d.packet_flows {
+        flows.push(RouteFlow::Packet {
+            id: f.id,
+            sources: vec![at(f.source.tile, f.source.bundle, f.source.channel)],
+            dests: f
+                .dests
+                .iter()
+                .map(|p| at(p.tile, p.bundle, p.channel))
+                .collect(),
+            keep_pkt_header: f.keep_pkt_header.then_some(true),
+            priority: false,
+        });
+    }
+    for col in overlay_columns(d) {
+        if let Some(id) = d.device.controller_packet_id(0) {
+            let shim = Endpoint {
+                tile: (col, 0),
+                port: (WireBundle::TileControl, 0),
+            };
+            flows.push(RouteFlow::Packet {
+                id,
+                sources: vec![shim],
+                dests: vec![Endpoint {
+                    tile: (col, 0),
+                    port: (WireBundle::South, 0),
+                }],
+                keep_pkt_header: Some(true),
+                priority: true,
+            });
+        }
+    }
+    for f in &phys.flows {
+        flows.push(RouteFlow::Circuit {
+            source: at(f.source.0, f.source.1, f.source.2),
+            dest: at(f.dest.0, f.dest.1, f.dest.2),
+        });
+    }
+    for f in &d.flows {
+        flows.push(RouteFlow::Circuit {
+            source: at(f.source.tile, f.source.bundle, f.source.channel),
+            dest: at(f.dest.tile, f.dest.bundle, f.dest.channel),
+        });
+    }
+    let mut tiles: Vec<(u32, u32)> = d.tiles.iter().map(|(_, t)| (t.col, t.row)).collect();
+    for col in overlay_columns(d) {
+        if !tiles.contains(&(col, 0)) {
+            tiles.push((col, 0));
+        }
+    }
+    Ok(route(d.device, &tiles, &flows)?)
+}
+
+/// Columns the column control overlay covers: every column the design occupies.
+pub fn overlay_columns(d: &Design) -> Vec<u32> {
+    let cols: std::collections::BTreeSet<u32> = d.tiles.iter().map(|(_, t)| t.col).collect();
+    cols.into_iter().collect()
 }
 
 /// Puts buffers and locks in IR order: FIFO element groups newest first (each was inserted

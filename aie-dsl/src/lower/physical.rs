@@ -134,6 +134,8 @@ pub struct Physical {
     pub ends: IndexMap<String, EndInfo>,
     /// Core programs after the ObjectFIFO rewrite, in design order.
     pub cores: Vec<crate::lower::core::PCore>,
+    /// The routed stream switches (the flows above are then consumed).
+    pub routing: crate::lower::route::Routing,
 }
 
 impl Physical {
