@@ -564,13 +564,12 @@ impl Device {
                 _ => false,
             },
             _ => match sb {
-                Dma | Fifo | South | West | North | East => {
-                    if matches!(db, Core | Dma | TileControl | Fifo) || nsew(db) {
-                        sb != db || sc == dc
-                    } else {
-                        false
-                    }
+                Dma | Fifo | South | West | North | East
+                    if matches!(db, Core | Dma | TileControl | Fifo) || nsew(db) =>
+                {
+                    sb != db || sc == dc
                 }
+                Dma | Fifo | South | West | North | East => false,
                 Core => db != Core,
                 TileControl => db != TileControl && db != Dma,
                 Trace => match db {

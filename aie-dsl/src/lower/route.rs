@@ -847,6 +847,8 @@ fn reaches(
 }
 
 type Key = ((Coord, Port), u8);
+/// Per tile, the (slave, master) port pairs each packet id passes.
+type PacketHops = BTreeMap<Coord, Vec<((Port, Port), u8)>>;
 
 #[allow(clippy::too_many_arguments)]
 fn packets(
@@ -860,7 +862,7 @@ fn packets(
     mux_index: &mut HashMap<(u32, u32), usize>,
 ) -> Result<(), RouteError> {
     use WireBundle::*;
-    let mut switchboxes: BTreeMap<Coord, Vec<((Port, Port), u8)>> = BTreeMap::new();
+    let mut switchboxes: PacketHops = BTreeMap::new();
     let mut keep_attr: HashMap<Node, Option<bool>> = HashMap::new();
     let mut ctrl: HashMap<((Coord, Port), u8), bool> = HashMap::new();
     for f in flows {
