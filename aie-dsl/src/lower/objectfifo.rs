@@ -489,11 +489,22 @@ impl<'d> State<'d> {
     }
 }
 
-/// Runs the transform and the allocation passes on `design` (which must be valid).
+/// Runs the transform, the allocation passes and routing on `design` (which must be valid).
+///
+/// # Errors
+/// [`LowerError`] when a tile runs out of locks, channels, BDs or memory, or the flows cannot
+/// be routed.
+pub fn lower(design: &Design) -> Result<Physical, LowerError> {
+    let mut phys = lower_resources(design)?;
+    phys.routing = route_physical(design, &phys)?;
+    Ok(phys)
+}
+
+/// The transform and allocation passes without routing (what validation needs).
 ///
 /// # Errors
 /// [`LowerError`] when a tile runs out of locks, channels, BDs or memory.
-pub fn lower(design: &Design) -> Result<Physical, LowerError> {
+pub fn lower_resources(design: &Design) -> Result<Physical, LowerError> {
     let d = design;
     let mut s = State {
         d,
@@ -690,7 +701,6 @@ pub fn lower(design: &Design) -> Result<Physical, LowerError> {
             .map(|(_, _, _, n)| n.clone())
     };
     s.phys.cores = crate::lower::core::lower_cores(d, &s.phys, &end_of);
-    s.phys.routing = route_physical(d, &s.phys)?;
     Ok(s.phys)
 }
 

@@ -134,9 +134,30 @@ pub struct Routing {
 /// Routing failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RouteError {
-    /// No legal routing within the iteration limit.
-    #[error("the flows cannot all be routed (no congestion-free routing after {0} iterations); spread the flows over more columns or channels")]
-    Unroutable(u32),
+    /// No legal routing within the iteration limit; the flows still competing for a channel.
+    #[error("the flows cannot all be routed: {flows} still compete for the same stream channels after {iterations} iterations; spread them over more columns or DMA channels")]
+    Unroutable {
+        /// The competing flows, by source.
+        flows: String,
+        /// Iterations tried.
+        iterations: u32,
+    },
+    /// Two circuit flows end at the same port.
+    #[error("the flows from ({0},{1}) {2}:{3} and from ({4},{5}) {6}:{7} both end at ({8},{9}) {10}:{11}; a circuit-switched port takes one stream: use another channel, or a packet flow")]
+    SharedDestination(
+        u32,
+        u32,
+        &'static str,
+        u32,
+        u32,
+        u32,
+        &'static str,
+        u32,
+        u32,
+        u32,
+        &'static str,
+        u32,
+    ),
     /// A flow's endpoint is not a switch port.
     #[error("flow from ({0},{1}) {2}:{3} has no route to ({4},{5}) {6}:{7}; check that both ports exist on those tiles")]
     NoPath(u32, u32, &'static str, u32, u32, u32, &'static str, u32),
@@ -519,6 +540,7 @@ impl Pathfinder {
                 e.pgid.iter_mut().for_each(|x| *x = -1);
             }
             let mut sol: HashMap<Node, Settings> = HashMap::new();
+            let mut users: HashMap<((Coord, Coord), usize), Vec<Node>> = HashMap::new();
             for &gid in &group_order {
                 let members: Vec<usize> = (0..self.flows.len())
                     .filter(|&k| self.flows[k].gid == gid)
@@ -556,6 +578,10 @@ impl Pathfinder {
                                 let i = e.src.iter().position(|p| *p == pr.1).unwrap_or(0);
                                 let j = e.dst.iter().position(|p| *p == curr.1).unwrap_or(0);
                                 let kk = e.at(i, j);
+                                let list = users.entry(((pr.0, curr.0), kk)).or_default();
+                                if !list.contains(&src) {
+                                    list.push(src);
+                                }
                                 e.prio[kk] = fprio;
                                 if fgid >= 0 && (e.pgid[kk] == -1 || e.pgid[kk] == fgid) {
                                     for a in 0..e.src.len() {
@@ -600,19 +626,50 @@ impl Pathfinder {
                 }
             }
             let mut illegal = 0;
-            for e in self.graph.values_mut() {
-                for kk in 0..e.used.len() {
-                    if e.used[kk] > 1 {
-                        e.over[kk] += 1;
-                        illegal += 1;
+            let mut competing: Vec<Node> = Vec::new();
+            for key in &self.order {
+                if let Some(e) = self.graph.get_mut(key) {
+                    for kk in 0..e.used.len() {
+                        if e.used[kk] > 1 {
+                            e.over[kk] += 1;
+                            illegal += 1;
+                            for n in users.get(&(*key, kk)).into_iter().flatten() {
+                                if !competing.contains(n) {
+                                    competing.push(*n);
+                                }
+                            }
+                        }
                     }
                 }
             }
             if illegal == 0 {
                 return Ok((sol, it + 1));
             }
+            if it + 1 == MAX_ITERATIONS {
+                competing.sort();
+                let flows = competing
+                    .iter()
+                    .map(|n| {
+                        format!(
+                            "the flow from ({},{}) {}:{}",
+                            n.0 .0,
+                            n.0 .1,
+                            n.1 .0.keyword(),
+                            n.1 .1
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(RouteError::Unroutable {
+                    flows,
+                    iterations: MAX_ITERATIONS,
+                });
+            }
         }
-        Err(RouteError::Unroutable(MAX_ITERATIONS))
+        Err(RouteError::Unroutable {
+            flows: String::new(),
+            iterations: MAX_ITERATIONS,
+        })
     }
 }
 
@@ -634,6 +691,29 @@ pub fn route(
     flows: &[RouteFlow],
 ) -> Result<Routing, RouteError> {
     use WireBundle::*;
+    // Two circuits into one port can never be routed; say so at once, naming both.
+    let mut ends: Vec<(Endpoint, Endpoint)> = Vec::new();
+    for f in flows {
+        if let RouteFlow::Circuit { source, dest } = f {
+            if let Some((other, _)) = ends.iter().find(|(s, d)| d == dest && s != source) {
+                return Err(RouteError::SharedDestination(
+                    other.tile.0,
+                    other.tile.1,
+                    other.port.0.keyword(),
+                    other.port.1,
+                    source.tile.0,
+                    source.tile.1,
+                    source.port.0.keyword(),
+                    source.port.1,
+                    dest.tile.0,
+                    dest.tile.1,
+                    dest.port.0.keyword(),
+                    dest.port.1,
+                ));
+            }
+            ends.push((*source, *dest));
+        }
+    }
     let mut pf = Pathfinder::new(device);
     for f in flows {
         if let RouteFlow::Packet {

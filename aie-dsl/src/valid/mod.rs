@@ -38,7 +38,7 @@ pub fn validate(design: &Design) -> Result<(), ValidationErrors> {
     }
     // The lowering is exact and cheap: what the estimate cannot see, it finds.
     if v.errors.is_empty() {
-        if let Err(e) = crate::lower::objectfifo::lower(design) {
+        if let Err(e) = crate::lower::objectfifo::lower_resources(design) {
             v.errors.push(ValidationError::Lowering(e));
         }
     }
