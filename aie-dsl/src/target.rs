@@ -254,6 +254,19 @@ pub mod npu1 {
     /// `aie-assign-tile-controller-ids`): rows 0-5.
     pub const CONTROLLER_PACKET_IDS: [u8; 6] = [15, 26, 27, 29, 30, 31];
 
+    /// Packet-switch arbiters per stream switch.
+    pub const ARBITERS: u8 = 6;
+    /// Master selects per arbiter.
+    pub const MSELS_PER_ARBITER: u8 = 4;
+    /// Packet flows that may share one stream channel.
+    pub const PACKET_FLOWS_PER_CHANNEL: u32 = 32;
+    /// Bits of a packet id that packet rules match.
+    pub const PACKET_ID_BITS: u32 = 5;
+    /// Shim switch South (slave) channel fed by shim DMA MM2S channel 0 and 1 through the mux.
+    pub const SHIM_MM2S_TO_SOUTH: [u32; 2] = [3, 7];
+    /// Shim switch South (master) channel that feeds shim DMA S2MM channel 0 and 1.
+    pub const SHIM_SOUTH_TO_S2MM: [u32; 2] = [2, 3];
+
     /// Instruction-stream (TXN) format version: major, minor.
     pub const TXN_VERSION: (u8, u8) = (0, 1);
     /// Device generation in the instruction-stream header (NPU1).

@@ -12,7 +12,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::target::{Device, TileKind, WireBundle};
+use crate::target::{npu1, Device, TileKind, WireBundle};
+
+const ARB: u8 = npu1::ARBITERS;
+const AMSELS: u8 = npu1::ARBITERS * npu1::MSELS_PER_ARBITER;
 
 /// A port of a stream switch: bundle and channel.
 pub type Port = (WireBundle, u32);
@@ -593,7 +596,7 @@ impl Pathfinder {
                                         }
                                     }
                                     e.pcount[kk] += 1;
-                                    if e.pcount[kk] >= 32 {
+                                    if e.pcount[kk] >= npu1::PACKET_FLOWS_PER_CHANNEL {
                                         e.pcount[kk] = 0;
                                         e.used[kk] += 1;
                                     }
@@ -788,13 +791,7 @@ pub fn route(
             let at_src = shim(t) && *tid == src.0;
             if at_src {
                 shim_ch = match src.1 .0 {
-                    Dma => {
-                        if src.1 .1 == 0 {
-                            3
-                        } else {
-                            7
-                        }
-                    }
+                    Dma => npu1::SHIM_MM2S_TO_SOUTH[usize::from(src.1 .1 != 0)],
                     Noc => {
                         if src.1 .1 >= 2 {
                             src.1 .1 + 4
@@ -816,13 +813,7 @@ pub fn route(
                         .push(SwitchOp::Connect((South, shim_ch), *d));
                 } else if shim(t) && matches!(d.0, Dma | Plio | Noc) {
                     shim_ch = match d.0 {
-                        Dma => {
-                            if d.1 == 0 {
-                                2
-                            } else {
-                                3
-                            }
-                        }
+                        Dma => npu1::SHIM_SOUTH_TO_S2MM[usize::from(d.1 != 0)],
                         Noc => d.1 + 2,
                         _ => d.1,
                     };
@@ -1021,7 +1012,7 @@ fn packets(
                 continue;
             }
             amsel = *a;
-            if existing.is_some_and(|e| e != a % 6) {
+            if existing.is_some_and(|e| e != a % ARB) {
                 continue;
             }
             let ov = dests.iter().any(|(_, p)| ex.contains(p));
@@ -1029,7 +1020,7 @@ fn packets(
             if ov {
                 matched = true;
                 if nov || ex.len() != dests.len() {
-                    partial = Some(a % 6);
+                    partial = Some(a % ARB);
                 }
                 break;
             }
@@ -1037,14 +1028,14 @@ fn packets(
         let new_on_arb =
             |arb: u8, m: &BTreeMap<(Coord, u8), Vec<Port>>| -> Result<u8, RouteError> {
                 (0..4)
-                    .map(|i| arb + 6 * i)
+                    .map(|i| arb + ARB * i)
                     .find(|a| !m.contains_key(&(tid, *a)))
                     .ok_or_else(|| fail(tid, "an arbiter has used up all its msels"))
             };
         let assign = |a: u8,
                       m: &mut BTreeMap<(Coord, u8), Vec<Port>>,
                       pa: &mut HashMap<(Coord, Port), u8>| {
-            let arb = a % 6;
+            let arb = a % ARB;
             for (_, p) in dests {
                 if pa.get(&(tid, *p)).is_some_and(|x| *x != arb) {
                     continue;
@@ -1060,9 +1051,9 @@ fn packets(
                         .iter()
                         .any(|(_, p)| ctrl.get(&((tid, *p), key.1)).copied().unwrap_or(false));
                     let range: Vec<u8> = if is_ctrl {
-                        (0..24).rev().collect()
+                        (0..AMSELS).rev().collect()
                     } else {
-                        (0..24).collect()
+                        (0..AMSELS).collect()
                     };
                     range
                         .into_iter()
@@ -1077,7 +1068,7 @@ fn packets(
             assign(amsel, &mut master_amsels, &mut port_arb);
         } else {
             for (_, p) in dests {
-                port_arb.entry((tid, *p)).or_insert(amsel % 6);
+                port_arb.entry((tid, *p)).or_insert(amsel % ARB);
             }
         }
         slave_amsels.insert(*key, amsel);
@@ -1112,7 +1103,7 @@ fn packets(
     }
     let mut masks: HashMap<Key, u8> = HashMap::new();
     for g in &groups {
-        let mut mask = [-1i8; 5];
+        let mut mask = [-1i8; npu1::PACKET_ID_BITS as usize];
         for s in g {
             for (i, m) in mask.iter_mut().enumerate() {
                 let bit = ((s.1 >> i) & 1) as i8;
@@ -1124,7 +1115,7 @@ fn packets(
             }
         }
         let mut mv = 0u8;
-        for i in (0..5).rev() {
+        for i in (0..npu1::PACKET_ID_BITS as usize).rev() {
             mv = (mv << 1) + u8::from(mask[i] != 2);
         }
         for s in g {
@@ -1159,11 +1150,11 @@ fn packets(
         };
         let mut amsel_pos: HashMap<u8, usize> = HashMap::new();
         let mut count = 0;
-        for a in 0..24u8 {
+        for a in 0..AMSELS {
             if needed.contains(&a) {
                 out.switches[sw].ops.push(SwitchOp::Amsel {
-                    arbiter: a % 6,
-                    msel: a / 6,
+                    arbiter: a % ARB,
+                    msel: a / ARB,
                 });
                 amsel_pos.insert(a, count);
                 count += 1;
@@ -1230,24 +1221,28 @@ fn packets(
                     let ch = port.1;
                     *port = (South, ch);
                     if ch == 0 {
-                        *port = (South, 3);
-                        mux_ops.push(SwitchOp::Connect((Dma, 0), (North, 3)));
+                        let c = npu1::SHIM_MM2S_TO_SOUTH[0];
+                        *port = (South, c);
+                        mux_ops.push(SwitchOp::Connect((Dma, 0), (North, c)));
                     }
                     if port.1 == 1 {
-                        *port = (South, 7);
-                        mux_ops.push(SwitchOp::Connect((Dma, 1), (North, 7)));
+                        let c = npu1::SHIM_MM2S_TO_SOUTH[1];
+                        *port = (South, c);
+                        mux_ops.push(SwitchOp::Connect((Dma, 1), (North, c)));
                     }
                 }
                 SwitchOp::Masterset { port, .. } if port.0 == Dma => {
                     let ch = port.1;
                     *port = (South, ch);
                     if ch == 0 {
-                        *port = (South, 2);
-                        mux_ops.push(SwitchOp::Connect((North, 2), (Dma, 0)));
+                        let c = npu1::SHIM_SOUTH_TO_S2MM[0];
+                        *port = (South, c);
+                        mux_ops.push(SwitchOp::Connect((North, c), (Dma, 0)));
                     }
                     if port.1 == 1 {
-                        *port = (South, 3);
-                        mux_ops.push(SwitchOp::Connect((North, 3), (Dma, 1)));
+                        let c = npu1::SHIM_SOUTH_TO_S2MM[1];
+                        *port = (South, c);
+                        mux_ops.push(SwitchOp::Connect((North, c), (Dma, 1)));
                     }
                 }
                 _ => {}
