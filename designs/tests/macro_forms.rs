@@ -27,13 +27,14 @@ fn vector_scalar_mul_macro_form_equals_builder_form() {
 #[test]
 fn the_design_attribute_registers_every_design() {
     // The registry holds every design linked into the program: the designs crate's five, and
-    // the one this test file declares in `expansion`.
+    // the two this test file declares (`expansion`, `out_of_range`).
     let names: Vec<&str> = designs::all().iter().map(|(n, _)| *n).collect();
     assert_eq!(
         names,
         [
             "every_form",
             "layernorm",
+            "out_of_range",
             "passthrough_dmas",
             "passthrough_kernel",
             "vector_add_4core",
@@ -182,5 +183,30 @@ mod expansion {
             aie_dsl::compile(&from_macros).unwrap(),
             aie_dsl::compile(&from_builder).unwrap()
         );
+    }
+}
+
+mod out_of_range {
+    use aie_dsl::design;
+    use aie_dsl::prelude::*;
+
+    #[aie_dsl::kernel]
+    pub extern "C" fn one(a: &[i32; 16]);
+
+    #[design(device = npu1_1col, name = "out_of_range")]
+    pub fn out_of_range_index() {
+        let shim = tile!(shim 0);
+        let core = tile!(compute 0, 2);
+        fifo!(data: shim -> core, depth 3, [i32; 16]);
+        core!(core, {
+            let xs = data.acquire_n(2);
+            one(&xs[5]);
+        });
+    }
+
+    #[test]
+    fn an_index_past_the_acquire_is_a_validation_error_not_a_panic() {
+        let err = out_of_range_index().unwrap_err().to_string();
+        assert!(err.contains("with object 5 of ObjectFIFO `data` as argument 0, but only 2 object(s) were acquired"), "{err}");
     }
 }

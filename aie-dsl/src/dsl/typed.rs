@@ -131,29 +131,25 @@ impl<S> Objs<S> {
     }
 }
 
+/// Objects an acquire hands out by index: the acquired ones, then stand-ins past them that
+/// validation reports ("only n object(s) were acquired") instead of a panic in the design
+/// function. Lock values cap an acquire far below this.
+const INDEXABLE: u32 = 64;
+
 impl<S> std::ops::Index<usize> for Objs<S> {
     type Output = Obj<S>;
-    /// Object `i`. An index past the acquired count panics here, in the design function,
-    /// with the FIFO's acquire size in the message.
+    /// Object `i`. An index at or past the acquired count gives an object that validation
+    /// rejects, naming the FIFO and the count.
     fn index(&self, i: usize) -> &Obj<S> {
-        match self.objs.get(i) {
-            Some(o) => o,
-            None => panic!(
-                "object {i} of an acquire of {} object(s): use an index below {}",
-                self.objs.len(),
-                self.objs.len()
-            ),
-        }
+        let last = self.objs.len().saturating_sub(1);
+        &self.objs[i.min(last)]
     }
 }
 
 impl<S> std::ops::IndexMut<usize> for Objs<S> {
     fn index_mut(&mut self, i: usize) -> &mut Obj<S> {
-        let n = self.objs.len();
-        match self.objs.get_mut(i) {
-            Some(o) => o,
-            None => panic!("object {i} of an acquire of {n} object(s): use an index below {n}"),
-        }
+        let last = self.objs.len().saturating_sub(1);
+        &mut self.objs[i.min(last)]
     }
 }
 
@@ -297,7 +293,7 @@ impl CoreBuilder<'_> {
         let port = self.port_of(fifo.id);
         let acquired = self.acquire(fifo.id, port, n);
         Objs {
-            objs: (0..n)
+            objs: (0..n.max(INDEXABLE))
                 .map(|i| Obj {
                     arg: acquired.get(i),
                     acquired,
