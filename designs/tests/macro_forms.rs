@@ -188,7 +188,6 @@ mod expansion {
 
 mod out_of_range {
     use aie_dsl::design;
-    use aie_dsl::prelude::*;
 
     #[aie_dsl::kernel]
     pub extern "C" fn one(a: &[i32; 16]);
