@@ -82,7 +82,7 @@ pub fn expand(args: DesignArgs, func: syn::ItemFn) -> syn::Result<TokenStream> {
     if !matches!(sig.output, syn::ReturnType::Default) {
         return Err(syn::Error::new_spanned(
             &sig.output,
-            "a design function declares no return type: #[design] makes it return `Result<Design, Error>`",
+            "a design function declares no return type: #[design] makes it return `Result<Validated, Error>`",
         ));
     }
     if !sig.generics.params.is_empty() || sig.asyncness.is_some() {
@@ -137,7 +137,7 @@ pub fn expand(args: DesignArgs, func: syn::ItemFn) -> syn::Result<TokenStream> {
     let attrs = &func.attrs;
     Ok(quote! {
         #(#attrs)*
-        #vis fn #name() -> ::core::result::Result<::aie_dsl::ir::Design, ::aie_dsl::Error> {
+        #vis fn #name() -> ::core::result::Result<::aie_dsl::valid::Validated, ::aie_dsl::Error> {
             let mut __aie_builder =
                 ::aie_dsl::dsl::DesignBuilder::new(#name_str, ::aie_dsl::target::Device::#variant);
             {

@@ -61,7 +61,7 @@ pub fn kernel(args: TokenStream, item: TokenStream) -> TokenStream {
 /// }
 /// ```
 ///
-/// The function becomes `fn layernorm() -> Result<Design, Error>` (validated), and
+/// The function becomes `fn layernorm() -> Result<Validated, Error>`, and
 /// `aie_dsl::registry::designs()` lists it.
 #[proc_macro_attribute]
 pub fn design(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -6,7 +6,9 @@
 //! that mlir-aie's tools accept (semantics of mlir-aie at commit 5ff2ab97d).
 //!
 //! The crate reads as the pipeline: [`dsl`] (builder API) → [`ir`] (the design in arenas) →
-//! [`valid`] (validation) → [`emit`] (MLIR through melior) → [`artifact`] (files).
+//! [`valid`] (validation, which returns the [`valid::Validated`] proof the later stages take) →
+//! [`emit`] (MLIR through melior) → [`lower`] (one pass per file, in aiecc's order) → [`back`]
+//! (binary writers) → [`artifact`] (atomic files). [`build`] runs them all once per design.
 //!
 //! ```
 //! use aie_dsl::prelude::*;
@@ -52,6 +54,7 @@ pub mod emit;
 mod error;
 pub mod ir;
 pub mod lower;
+mod pipeline;
 pub mod registry;
 pub mod report;
 pub mod target;
@@ -60,6 +63,7 @@ pub mod valid;
 
 pub use aie_dsl_macros::{design, kernel};
 pub use error::Error;
+pub use pipeline::{build, Artifact, BuildOptions, Built};
 
 /// Everything a design file needs.
 pub mod prelude {
@@ -71,6 +75,7 @@ pub mod prelude {
     pub use crate::ir::{Design, Dim, FifoId, FifoPort, Kernel, KernelId, LockAction, StreamPort};
     pub use crate::target::{Device, DmaDir, TileKind, WireBundle};
     pub use crate::types::{bf16, ArgType, ElemType, MemRefType, Scalar, ScalarType};
+    pub use crate::valid::Validated;
     pub use crate::Error;
 }
 
@@ -80,21 +85,17 @@ pub mod __private {
     pub use inventory;
 }
 
-/// Validates `design` and makes its NPU instruction stream (`insts.bin` words).
-///
-/// # Errors
-/// [`Error::Invalid`] with every problem of the design.
-pub fn instructions(design: &ir::Design) -> Result<Vec<u32>, Error> {
-    valid::validate(design)?;
+/// The NPU instruction stream (`insts.bin` words) of a validated design, without the rest of
+/// the lowering.
+pub fn instructions(design: &valid::Validated) -> Vec<u32> {
     let ops = lower::npu::lower(design, lower::npu::NpuOptions::default());
-    Ok(back::insts::words(design.device, &ops))
+    back::insts::words(design.device, &ops)
 }
 
-/// Validates `design` and emits its MLIR.
+/// The MLIR of a validated design, in mlir-aie's custom assembly and MLIR's generic form.
 ///
 /// # Errors
-/// [`Error::Invalid`] with every problem of the design, or [`Error::Emit`].
-pub fn compile(design: &ir::Design) -> Result<emit::Emitted, Error> {
-    valid::validate(design)?;
+/// [`Error::Emit`] if MLIR rejects the module (a bug in aie-dsl: please report it).
+pub fn compile(design: &valid::Validated) -> Result<emit::Emitted, Error> {
     Ok(emit::emit(design)?)
 }

@@ -1,6 +1,6 @@
 //! Designs registered with `#[aie_dsl::design]`, found without a hand-kept list.
 
-use crate::ir::Design;
+use crate::valid::Validated;
 use crate::Error;
 
 /// One registered design.
@@ -9,7 +9,7 @@ pub struct DesignEntry {
     /// Its name (also the output folder's).
     pub name: &'static str,
     /// The function that builds and validates it.
-    pub build: fn() -> Result<Design, Error>,
+    pub build: fn() -> Result<Validated, Error>,
 }
 
 inventory::collect!(DesignEntry);

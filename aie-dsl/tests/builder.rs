@@ -166,7 +166,8 @@ fn core_programs_nest_loops_in_call_order() {
 
 #[test]
 fn resource_estimate_follows_the_objectfifo_lowering() {
-    use aie_dsl::valid::resources::{end_depth, estimate, requires_dma};
+    use aie_dsl::ir::fifo_rules::{end_depth, requires_dma};
+    use aie_dsl::valid::resources::estimate;
     let mut d = DesignBuilder::new("t", Device::Npu1);
     let s = d.shim_tile(0);
     let c02 = d.compute_tile(0, 2);

@@ -135,8 +135,7 @@ fn everything() -> Design {
 
 #[test]
 fn every_construct_emits_verified_mlir() {
-    let design = everything();
-    aie_dsl::valid::validate(&design).unwrap_or_else(|e| panic!("{e}"));
+    let design = aie_dsl::valid::validate(everything()).unwrap_or_else(|e| panic!("{e}"));
     let emitted = aie_dsl::emit::emit(&design).unwrap_or_else(|e| panic!("{e}"));
     settings().bind(|| insta::assert_snapshot!("everything", emitted.mlir));
 }

@@ -27,7 +27,7 @@ const PASSTHROUGH: [u32; 75] = [
 
 #[test]
 fn passthrough_kernel_matches_mlir_aie() {
-    let words = aie_dsl::instructions(&common::passthrough_kernel(true)).unwrap();
+    let words = aie_dsl::instructions(&common::passthrough_kernel(true));
     assert_eq!(words, PASSTHROUGH);
 }
 
@@ -40,7 +40,7 @@ fn passthrough_dmas_matches_mlir_aie() {
     let out = d.fifo("out", mem, [shim], 2, i32s(1024));
     d.forward(inp, out);
     common::reference_runtime(&mut d, inp, out);
-    let words = aie_dsl::instructions(&d.finish().unwrap()).unwrap();
+    let words = aie_dsl::instructions(&d.finish().unwrap());
     assert_eq!(words, PASSTHROUGH);
 }
 
@@ -60,7 +60,7 @@ fn s2mm_transfers_always_issue_a_token() {
         rt.fill(of_in, a, Transfer::linear(1024).bd_id(0).issue_token());
         rt.wait(of_out);
     });
-    let design = d.finish_unchecked();
+    let design = d.finish().unwrap();
     let ops = aie_dsl::lower::npu::lower(&design, Default::default());
     let words = aie_dsl::back::insts::words(design.device, &ops);
     let bd = [0x00000400, 0, 0, 0, 0x80000000, 0x02000000, 0, 0x02000000];
@@ -135,7 +135,7 @@ fn shim_channels_follow_fifo_order_per_direction() {
     );
 }
 
-fn designs_like_vector_scalar_mul() -> Design {
+fn designs_like_vector_scalar_mul() -> Validated {
     let mut d = DesignBuilder::new("t", Device::Npu1_1Col);
     let shim = d.shim_tile(0);
     let core = d.compute_tile(0, 2);

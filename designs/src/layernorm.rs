@@ -35,7 +35,7 @@ pub fn layernorm() {
 }
 
 /// The same design written with the builder API (kept to test that both forms agree).
-pub fn layernorm_builder() -> Result<Design, Error> {
+pub fn layernorm_builder() -> Result<Validated, Error> {
     let mut d = DesignBuilder::new("layernorm", Device::Npu1_1Col);
     let row = MemRefType::vector(ROW, ElemType::Bf16);
     let norm = d.kernel(layernorm_512::kernel());

@@ -1,4 +1,4 @@
-//! The example designs of aie-dsl, each a Rust function returning a validated [`Design`].
+//! The example designs of aie-dsl, each a Rust function returning a [`Validated`] design.
 //!
 //! Each is marked `#[aie_dsl::design]`, which registers it: [`all`] finds them for the snapshot
 //! tests and the benchmarks without a hand-kept list. `layernorm` and `vector_scalar_mul` are
@@ -23,7 +23,7 @@ pub use vector_add_4core::vector_add_4core;
 pub use vector_scalar_mul::vector_scalar_mul;
 
 /// A design function.
-pub type DesignFn = fn() -> Result<Design, Error>;
+pub type DesignFn = fn() -> Result<Validated, Error>;
 
 /// Every design registered with `#[design]` in this crate, sorted by name.
 pub fn all() -> Vec<(&'static str, DesignFn)> {
@@ -40,73 +40,33 @@ pub fn kernels_dir() -> PathBuf {
         .join("kernels")
 }
 
-/// What [`build`] wrote.
-#[derive(Debug)]
-pub struct Built {
-    /// The custom-assembly MLIR file.
-    pub mlir: PathBuf,
-    /// The generic-form MLIR file.
-    pub generic: PathBuf,
-    /// The NPU instruction stream.
-    pub insts: PathBuf,
-    /// The physical (lowered) MLIR.
-    pub physical: PathBuf,
-    /// The summary text.
-    pub summary: String,
-}
-
-/// Emits `design` into `out_dir/<name>/`: `<name>.mlir`, `<name>.generic.mlir`,
-/// `<name>.physical.mlir` (after the ObjectFIFO transform and allocation, before routing) and
-/// `insts.bin`
-/// (the host's instruction stream, as mlir-aie's `aie-translate --aie-npu-to-binary` writes it).
-///
-/// # Errors
-/// Validation, emission or write errors.
-pub fn build(design: &Design, out_dir: &Path) -> Result<Built, Error> {
-    let emitted = aie_dsl::compile(design)?;
-    let dir = out_dir.join(&design.name);
-    let mlir = dir.join(format!("{}.mlir", design.name));
-    let generic = dir.join(format!("{}.generic.mlir", design.name));
-    aie_dsl::artifact::write_atomic(&mlir, emitted.mlir.as_bytes())?;
-    aie_dsl::artifact::write_atomic(&generic, emitted.generic.as_bytes())?;
-    let insts = dir.join("insts.bin");
-    let words = aie_dsl::instructions(design)?;
-    aie_dsl::artifact::write_atomic(&insts, &aie_dsl::back::insts::to_bytes(&words))?;
-    let phys = aie_dsl::lower::objectfifo::lower(design)?;
-    let lowered = aie_dsl::emit::emit_physical(design, &phys)?;
-    let physical = dir.join(format!("{}.physical.mlir", design.name));
-    aie_dsl::artifact::write_atomic(&physical, lowered.mlir.as_bytes())?;
-    let summary = format!(
-        "{}{}",
-        aie_dsl::report::summary(design),
-        aie_dsl::report::lowered_summary(design, &phys)
-    );
-    Ok(Built {
-        mlir,
-        generic,
-        insts,
-        physical,
-        summary,
-    })
-}
-
-/// The default output folder: `build/` at the repository root.
+/// The output folder an example or the command line uses unless told otherwise: `build/` in the
+/// current folder.
 pub fn default_out_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("build")
+    PathBuf::from("build")
 }
 
-/// Runs one design as the examples do: builds it, prints where the files went and the summary.
+/// Runs one design as the examples do: builds every artifact with [`aie_dsl::build`] into
+/// `--out DIR` (default [`default_out_dir`]), prints where the files went and the summary.
 /// Returns the process exit code.
 pub fn run_example(design: DesignFn) -> i32 {
-    let out = default_out_dir();
-    match design().and_then(|d| build(&d, &out)) {
+    let mut out = default_out_dir();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match (a.as_str(), args.next()) {
+            ("--out", Some(dir)) => out = PathBuf::from(dir),
+            _ => {
+                eprintln!("usage: cargo run --example <design> [-- --out DIR]");
+                return 2;
+            }
+        }
+    }
+    let options = aie_dsl::BuildOptions::new(out);
+    match design().and_then(|d| aie_dsl::build(&d, &options)) {
         Ok(b) => {
-            println!("wrote {}", b.mlir.display());
-            println!("wrote {}", b.generic.display());
-            println!("wrote {}", b.physical.display());
-            println!("wrote {}", b.insts.display());
+            for (_, path) in &b.files {
+                println!("wrote {}", path.display());
+            }
             print!("{}", b.summary);
             0
         }

@@ -41,7 +41,7 @@ pub fn vector_scalar_mul() {
 }
 
 /// The same design written with the builder API (kept to test that both forms agree).
-pub fn vector_scalar_mul_builder() -> Result<Design, Error> {
+pub fn vector_scalar_mul_builder() -> Result<Validated, Error> {
     let mut d = DesignBuilder::new("vector_scalar_mul", Device::Npu1_1Col);
     let tile_ty = MemRefType::vector(TILE, ElemType::I16);
     let factor_ty = MemRefType::vector(1, ElemType::I32);

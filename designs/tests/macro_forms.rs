@@ -118,7 +118,7 @@ mod expansion {
         }
     }
 
-    fn every_form_builder() -> Result<Design, Error> {
+    fn every_form_builder() -> Result<Validated, Error> {
         let mut d = DesignBuilder::new("every_form", Device::Npu1_1Col);
         let (shim, mem) = (d.shim_tile(0), d.mem_tile(0));
         let (c2, c3) = (d.compute_tile(0, 2), d.compute_tile(0, 3));

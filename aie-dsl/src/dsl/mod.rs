@@ -417,13 +417,13 @@ impl DesignBuilder {
         &self.design
     }
 
-    /// Validates the design against the device and returns it.
+    /// Validates the design against the device and returns it as [`crate::valid::Validated`],
+    /// which the later stages take.
     ///
     /// # Errors
     /// [`Error::Invalid`] listing every problem found.
-    pub fn finish(self) -> Result<Design, Error> {
-        crate::valid::validate(&self.design)?;
-        Ok(self.design)
+    pub fn finish(self) -> Result<crate::valid::Validated, Error> {
+        Ok(crate::valid::validate(self.design)?)
     }
 
     /// The design without validation (for tools that validate later, and for tests).

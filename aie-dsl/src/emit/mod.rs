@@ -19,6 +19,7 @@ use melior::ir::Module;
 use melior::Context;
 
 use crate::ir::Design;
+use crate::valid::Validated;
 
 /// A failure inside emission. Validation catches design mistakes first, so these mean that
 /// aie-dsl built something MLIR rejects: please report them with the design.
@@ -72,13 +73,12 @@ pub fn context() -> Context {
     ctx
 }
 
-/// Builds the module of `design` in `ctx` and verifies it.
-///
-/// The design should have passed [`crate::valid::validate`]; emission assumes it.
+/// Builds the module of the validated `design` in `ctx` and verifies it.
 ///
 /// # Errors
 /// [`EmitError`] if MLIR rejects what was built.
-pub fn module<'c>(ctx: &'c Context, design: &Design) -> Result<Module<'c>, EmitError> {
+pub fn module<'c>(ctx: &'c Context, design: &Validated) -> Result<Module<'c>, EmitError> {
+    let design: &Design = design;
     verify(ctx, design)?;
     build::ModuleBuilder::new(ctx, design).build()
 }
@@ -87,7 +87,7 @@ pub fn module<'c>(ctx: &'c Context, design: &Design) -> Result<Module<'c>, EmitE
 ///
 /// # Errors
 /// [`EmitError`] if MLIR rejects what was built.
-pub fn emit(design: &Design) -> Result<Emitted, EmitError> {
+pub fn emit(design: &Validated) -> Result<Emitted, EmitError> {
     let ctx = context();
     let module = module(&ctx, design)?;
     let mlir = print::custom(&module)?;
@@ -100,7 +100,7 @@ pub fn emit(design: &Design) -> Result<Emitted, EmitError> {
 /// # Errors
 /// [`EmitError`] if MLIR rejects the module.
 pub fn emit_physical(
-    design: &Design,
+    design: &Validated,
     phys: &crate::lower::physical::Physical,
 ) -> Result<Emitted, EmitError> {
     let ctx = physical::context();

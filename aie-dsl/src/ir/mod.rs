@@ -6,6 +6,7 @@
 
 mod arena;
 mod core;
+pub mod fifo_rules;
 mod runtime;
 
 pub use arena::{Arena, Handle};

@@ -1,10 +1,10 @@
-//! Lowering: from the design toward the configuration of the array.
+//! Lowering: from the validated design to the configuration of the array, in aiecc's order.
 //!
-//! This first slice covers what the host's instruction stream needs: which shim DMA channel
-//! each FIFO's shim end gets ([`shim_channels`], as `aie-objectFifo-stateful-transform` assigns
-//! them), the tile controller ids, and the runtime sequence's NPU operations ([`npu`], as
-//! `aie-dma-to-npu` makes them). The ObjectFIFO transform itself, routing and buffer placement
-//! come next.
+//! [`lower`] runs every pass once and hands back a [`Lowered`] design: the ObjectFIFO transform
+//! with lock, BD and buffer-address assignment and the core-program rewrite ([`objectfifo`],
+//! [`core`]), routing ([`route`]), and the runtime sequence's NPU operations ([`npu`], as
+//! `aie-dma-to-npu` makes them, with the shim channels of [`shim_channels`]). The writers under
+//! [`crate::back`] and the physical MLIR of [`crate::emit`] read the result.
 
 pub mod core;
 pub mod npu;
@@ -14,8 +14,38 @@ pub mod route;
 
 use indexmap::IndexMap;
 
+pub use objectfifo::LowerError;
+
 use crate::ir::{Design, DmaTarget, FifoId, TileId};
 use crate::target::{DmaDir, TileKind};
+use crate::valid::Validated;
+
+/// A design after every lowering pass: placed, allocated and routed, with its runtime
+/// sequence as NPU operations.
+#[derive(Clone, Debug)]
+pub struct Lowered<'v> {
+    /// The validated design it came from.
+    pub design: &'v Validated,
+    /// Buffers, locks, DMA programs, core programs and routing.
+    pub physical: physical::Physical,
+    /// The runtime sequence as NPU operations.
+    pub npu: Vec<npu::NpuOp>,
+}
+
+/// Runs the lowering passes on `design`, each once.
+///
+/// # Errors
+/// [`LowerError`] when a tile runs out of locks, channels, BDs or memory, or the flows cannot
+/// be routed.
+pub fn lower(design: &Validated) -> Result<Lowered<'_>, LowerError> {
+    let physical = objectfifo::lower(design)?;
+    let npu = npu::lower(design, npu::NpuOptions::default());
+    Ok(Lowered {
+        design,
+        physical,
+        npu,
+    })
+}
 
 /// A shim DMA channel: the tile, direction and channel index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -159,9 +159,9 @@ fn control_register(device: Device, ch: &ShimChannel) -> u32 {
     )
 }
 
-/// The NPU operations of `design`'s runtime sequence. The design must be valid.
-pub fn lower(design: &Design, options: NpuOptions) -> Vec<NpuOp> {
-    let d = design;
+/// The NPU operations of the validated `design`'s runtime sequence.
+pub fn lower(design: &crate::valid::Validated, options: NpuOptions) -> Vec<NpuOp> {
+    let d: &Design = design;
     let Some(seq) = &d.runtime else {
         return Vec::new();
     };

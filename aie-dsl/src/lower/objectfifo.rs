@@ -23,11 +23,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::ir::fifo_rules::{end_depth, requires_dma};
 use crate::ir::{Depth, Design, Dim, FifoId, Link, TileId};
 use crate::lower::physical::{Bd, Channel, PBuffer, PFlow, PLock, PShimAlloc, Physical};
 use crate::target::{npu1, DmaDir, TileKind, WireBundle};
 use crate::types::MemRefType;
-use crate::valid::resources::{end_depth, requires_dma};
 
 /// A resource ran out during lowering. Validation reports these first for ordinary designs.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -489,22 +489,23 @@ impl<'d> State<'d> {
     }
 }
 
-/// Runs the transform, the allocation passes and routing on `design` (which must be valid).
+/// Runs the transform, the allocation passes and routing on the validated `design`.
 ///
 /// # Errors
 /// [`LowerError`] when a tile runs out of locks, channels, BDs or memory, or the flows cannot
 /// be routed.
-pub fn lower(design: &Design) -> Result<Physical, LowerError> {
+pub fn lower(design: &crate::valid::Validated) -> Result<Physical, LowerError> {
+    let design: &Design = design;
     let mut phys = lower_resources(design)?;
     phys.routing = route_physical(design, &phys)?;
     Ok(phys)
 }
 
-/// The transform and allocation passes without routing (what validation needs).
+/// The transform and allocation passes without routing.
 ///
 /// # Errors
 /// [`LowerError`] when a tile runs out of locks, channels, BDs or memory.
-pub fn lower_resources(design: &Design) -> Result<Physical, LowerError> {
+fn lower_resources(design: &Design) -> Result<Physical, LowerError> {
     let d = design;
     let mut s = State {
         d,

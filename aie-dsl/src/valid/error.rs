@@ -225,10 +225,6 @@ pub enum ValidationError {
         /// What is wrong and what to change.
         problem: String,
     },
-    /// The lowering ran out of a resource the estimate cannot see (e.g. the mem tile's BDs per
-    /// channel parity: even channels use BDs 0-23, odd ones 24-47).
-    #[error("{0}")]
-    Lowering(#[from] crate::lower::objectfifo::LowerError),
     /// A shim DMA direction that the design does not have.
     #[error("shim tile ({col},0) {dir}: {problem}")]
     ShimChannel {

@@ -1,7 +1,12 @@
 //! Validation: checks a design against the target model and mlir-aie's rules before anything is
 //! emitted, and reports every problem at once.
 //!
-//! Emission may assume a validated design; that keeps [`crate::emit`] simple.
+//! [`validate`] takes a [`Design`] and returns a [`Validated`] design: the proof that every later
+//! stage ([`crate::lower`], [`crate::emit`], [`crate::build`]) requires, so none of them needs to
+//! check again or can be handed a design that was never checked. Validation reads the ObjectFIFO
+//! rules from [`crate::ir::fifo_rules`], the same place the lowering reads them; it never runs the
+//! lowering. What only the exact lowering can see (e.g. a mem tile's BDs per channel parity) is
+//! reported by the lowering as a [`crate::lower::LowerError`].
 
 mod error;
 mod program;
@@ -15,11 +20,47 @@ use std::collections::HashMap;
 use crate::ir::{Design, FifoId, Misuse, TileId};
 use crate::target::{npu1, TileKind, WireBundle};
 
-/// Checks `design`; `Ok(())` when nothing is wrong.
+/// A design that passed validation. Later stages take it as their input; it reads as the
+/// [`Design`] it holds (`Deref`), and cannot be changed without validating again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Validated {
+    design: Design,
+}
+
+impl Validated {
+    /// The design.
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
+    /// Gives the design back, e.g. to change it and validate it again.
+    pub fn into_design(self) -> Design {
+        self.design
+    }
+}
+
+impl std::ops::Deref for Validated {
+    type Target = Design;
+
+    fn deref(&self) -> &Design {
+        &self.design
+    }
+}
+
+/// Checks `design` and returns it as [`Validated`] when nothing is wrong.
 ///
 /// # Errors
 /// Every problem found, in the order of the design's objects.
-pub fn validate(design: &Design) -> Result<(), ValidationErrors> {
+pub fn validate(design: Design) -> Result<Validated, ValidationErrors> {
+    check(&design)?;
+    Ok(Validated { design })
+}
+
+/// Checks `design` without taking it; `Ok(())` when nothing is wrong.
+///
+/// # Errors
+/// Every problem found, in the order of the design's objects.
+pub fn check(design: &Design) -> Result<(), ValidationErrors> {
     let mut v = Validator {
         d: design,
         errors: Vec::new(),
@@ -35,12 +76,6 @@ pub fn validate(design: &Design) -> Result<(), ValidationErrors> {
     // Resource figures are only meaningful once the objects themselves are sound.
     if v.errors.is_empty() {
         v.resources();
-    }
-    // The lowering is exact and cheap: what the estimate cannot see, it finds.
-    if v.errors.is_empty() {
-        if let Err(e) = crate::lower::objectfifo::lower_resources(design) {
-            v.errors.push(ValidationError::Lowering(e));
-        }
     }
     if v.errors.is_empty() {
         Ok(())
@@ -252,7 +287,7 @@ impl<'d> Validator<'d> {
                     problem: format!("objects of type {} have no elements; give every dimension a size of at least 1", f.elem),
                 });
             } else if f.elem.bytes() % u64::from(npu1::DMA_GRANULARITY_BYTES) != 0
-                && resources::requires_dma(d, id)
+                && crate::ir::fifo_rules::requires_dma(d, id)
             {
                 self.push(ValidationError::FifoElement {
                     fifo: name.clone(),

@@ -1,15 +1,16 @@
 //! What each tile will need once the ObjectFIFOs are lowered: data memory, locks, buffer
 //! descriptors and DMA channels.
 //!
-//! The rules follow mlir-aie's `aie-objectFifo-stateful-transform` at 5ff2ab97d (see
-//! `shared/reference/PIPELINE.md` §3): which FIFOs need DMAs (§3.2), the depth each end really
-//! gets (§3.4), where buffers and locks go and how links share them (§3.5), and how channels and
-//! BD chains are made (§3.6, §3.8). Validation compares the figures with the target model before
-//! anything is emitted; the summary prints them.
+//! The figures follow the ObjectFIFO rules of [`crate::ir::fifo_rules`] (which FIFOs need DMAs,
+//! the depth each end really gets) and how mlir-aie's `aie-objectFifo-stateful-transform`
+//! (lib/Dialect/AIE/Transforms/AIEObjectFifoStatefulTransform.cpp at 5ff2ab97d) places buffers
+//! and locks, shares them across links and builds channels and BD chains. Validation compares the
+//! figures with the target model before anything is emitted; the summary prints them.
 
 use indexmap::IndexMap;
 
-use crate::ir::{CoreStmt, Design, FifoId, FifoPort, Link, ObjectFifo, TileId};
+use crate::ir::fifo_rules::{end_depth, end_name, requires_dma};
+use crate::ir::{Design, FifoId, Link, TileId};
 use crate::target::{DmaDir, TileKind};
 
 /// Resource use of one tile.
@@ -44,97 +45,6 @@ impl TileUsage {
             DmaDir::S2mm => &self.s2mm,
             DmaDir::Mm2s => &self.mm2s,
         }
-    }
-}
-
-/// Whether a FIFO is split into DMA-connected ends (PIPELINE.md §3.2).
-pub fn requires_dma(design: &Design, id: FifoId) -> bool {
-    let Some(f) = design.fifos.get(id) else {
-        return false;
-    };
-    if f.via_dma
-        || f.repeat_count.is_some()
-        || f.consumers.len() != 1
-        || !f.dims_to_stream.is_empty()
-        || f.consumers.iter().any(|c| !c.dims_from_stream.is_empty())
-    {
-        return true;
-    }
-    if let Some(link) = design.link_of(id) {
-        if link.inputs.len() > 1 || link.outputs.len() > 1 {
-            return true;
-        }
-        let ty = |f: FifoId| design.fifos.get(f).map(|f| f.elem.clone());
-        if ty(link.inputs[0]) != ty(link.outputs[0]) {
-            return true;
-        }
-    }
-    match (
-        design.coords(f.producer),
-        design.coords(f.consumers[0].tile),
-    ) {
-        (Some(p), Some(c)) => !design.device.share_memory(p, c),
-        _ => true,
-    }
-}
-
-/// Largest number of objects a core on `tile` acquires at once from `fifo` as `port`.
-fn max_acquire(design: &Design, tile: TileId, fifo: FifoId, port: FifoPort) -> Option<u32> {
-    let core = design.core_on(tile)?;
-    let mut max = None;
-    for s in &core.body {
-        s.walk(&mut |s| {
-            if let CoreStmt::Acquire {
-                fifo: f,
-                port: p,
-                n,
-                ..
-            } = s
-            {
-                if *f == fifo && *p == port {
-                    max = Some(max.map_or(*n, |m: u32| m.max(*n)));
-                }
-            }
-        });
-    }
-    max
-}
-
-/// Depth of one end of a DMA FIFO (PIPELINE.md §3.4). `end` is `None` for the producer,
-/// `Some(i)` for consumer `i`.
-pub fn end_depth(design: &Design, id: FifoId, end: Option<usize>) -> u32 {
-    let Some(f) = design.fifos.get(id) else {
-        return 0;
-    };
-    let (declared, tile, port) = match end {
-        None => (f.depth.producer(), f.producer, FifoPort::Produce),
-        Some(i) => (
-            f.depth.consumer(i),
-            f.consumers.get(i).map_or(f.producer, |c| c.tile),
-            FifoPort::Consume,
-        ),
-    };
-    if matches!(f.depth, crate::ir::Depth::PerEndpoint(_)) {
-        return declared;
-    }
-    if design.tiles.get(tile).map(|t| t.kind) == Some(TileKind::Compute) {
-        if let Some(max) = max_acquire(design, tile, id, port) {
-            return if max == 1 && declared == 1 {
-                1
-            } else {
-                max + 1
-            };
-        }
-    }
-    declared
-}
-
-/// mlir-aie's name of a FIFO end: `F` for the producer, `F_cons` or `F_<i>_cons` for consumers.
-pub fn end_name(f: &ObjectFifo, end: Option<usize>) -> String {
-    match end {
-        None => f.name.clone(),
-        Some(_) if f.consumers.len() == 1 => format!("{}_cons", f.name),
-        Some(i) => format!("{}_{i}_cons", f.name),
     }
 }
 

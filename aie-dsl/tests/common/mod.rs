@@ -12,7 +12,7 @@ pub fn i32s(n: u32) -> MemRefType {
 /// `shared/reference/examples/passthrough_kernel/input.mlir` as a design: `in` (shim → core)
 /// and `out` (core → shim), 1024 × i32, depth 2, a line copy; with `runtime`, the reference's
 /// transfers (4096 × i32 each, `in` on BD 1, `out` on BD 0 with a token, then a wait).
-pub fn passthrough_kernel(runtime: bool) -> Design {
+pub fn passthrough_kernel(runtime: bool) -> Validated {
     let mut d = DesignBuilder::new("passthrough_kernel", Device::Npu1_1Col);
     let line = i32s(1024);
     let k = d.kernel(Kernel::new(
