@@ -1,12 +1,13 @@
 //! Output files, written atomically: a reader sees the old file or the new one, never half.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::Error;
 
-/// Writes `contents` to `path` through a temporary file in the same folder and a rename.
-/// Creates the folder if needed.
+/// Writes `contents` to `path` through a uniquely named temporary file in the same folder
+/// (safe with several threads or processes writing at once), synced, renamed over `path`, and
+/// the folder synced so the rename survives a crash. Creates the folder if needed.
 ///
 /// # Errors
 /// [`Error::Write`] naming the file.
@@ -20,21 +21,20 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp: PathBuf = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".aie-dsl-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(contents).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    // On failure the temporary file is removed when `tmp` drops.
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    // Directory sync makes the rename durable; not every file system supports it.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
     }
-    result.map_err(fail)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -50,6 +50,34 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let entries: Vec<_> = std::fs::read_dir(dir.join("sub")).unwrap().collect();
         assert_eq!(entries.len(), 1, "no temporary file is left behind");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn concurrent_writers_never_leave_a_mixed_file() {
+        let dir = std::env::temp_dir().join(format!("aie-dsl-artifact-mt-{}", std::process::id()));
+        let path = dir.join("x.bin");
+        let contents: Vec<Vec<u8>> = (0..8u8).map(|i| vec![i; 64 * 1024]).collect();
+        std::thread::scope(|s| {
+            for c in &contents {
+                let path = &path;
+                s.spawn(move || {
+                    for _ in 0..10 {
+                        write_atomic(path, c).unwrap();
+                    }
+                });
+            }
+        });
+        let got = std::fs::read(&path).unwrap();
+        assert!(
+            contents.contains(&got),
+            "the file is one writer's whole contents"
+        );
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file is left"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

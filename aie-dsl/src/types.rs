@@ -177,38 +177,9 @@ impl fmt::Display for ArgType {
     }
 }
 
-/// A bfloat16 value, held as its bit pattern (the upper half of an IEEE `f32`).
-///
-/// Used as the element type of typed FIFOs and kernel signatures (`[bf16; 512]`) and for bf16
-/// kernel constants.
-#[allow(non_camel_case_types)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub struct bf16(u16);
-
-impl bf16 {
-    /// The value nearest to `v` (ties to even).
-    pub fn from_f32(v: f32) -> Self {
-        match Scalar::bf16(v) {
-            Scalar::Bf16(b) => bf16(b),
-            _ => bf16(0),
-        }
-    }
-
-    /// From a bit pattern.
-    pub fn from_bits(bits: u16) -> Self {
-        bf16(bits)
-    }
-
-    /// The bit pattern.
-    pub fn to_bits(self) -> u16 {
-        self.0
-    }
-
-    /// The value as `f32` (exact).
-    pub fn to_f32(self) -> f32 {
-        f32::from_bits(u32::from(self.0) << 16)
-    }
-}
+/// A bfloat16 value (the `half` crate's): the element type of typed FIFOs and kernel signatures
+/// (`[bf16; 512]`) and the type of bf16 kernel constants.
+pub use half::bf16;
 
 /// A scalar constant passed to a kernel.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -228,14 +199,7 @@ pub enum Scalar {
 impl Scalar {
     /// A bf16 constant rounded (to nearest even) from an `f32`.
     pub fn bf16(v: f32) -> Self {
-        let bits = v.to_bits();
-        let rounded = if v.is_nan() {
-            (bits >> 16) as u16 | 0x40
-        } else {
-            let bias = 0x7FFF + ((bits >> 16) & 1);
-            (bits.wrapping_add(bias) >> 16) as u16
-        };
-        Scalar::Bf16(rounded)
+        Scalar::Bf16(bf16::from_f32(v).to_bits())
     }
 
     /// The type of this constant.

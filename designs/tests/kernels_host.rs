@@ -50,14 +50,11 @@ fn run(exe: &PathBuf, input: &[u8]) -> Vec<u8> {
 }
 
 fn bf16_to_f32(b: u16) -> f32 {
-    f32::from_bits(u32::from(b) << 16)
+    aie_dsl::types::bf16::from_bits(b).to_f32()
 }
 
 fn f32_to_bf16(f: f32) -> u16 {
-    match aie_dsl::types::Scalar::bf16(f) {
-        aie_dsl::types::Scalar::Bf16(b) => b,
-        _ => unreachable!(),
-    }
+    aie_dsl::types::bf16::from_f32(f).to_bits()
 }
 
 const LAYERNORM_DRIVER: &str = r#"
