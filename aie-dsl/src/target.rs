@@ -6,6 +6,10 @@
 
 use std::fmt;
 
+pub mod model;
+
+pub use model::{Field, TargetModel, NPU1};
+
 /// A device the design is built for.
 ///
 /// All `npu1` variants are AIE2 (Phoenix / Hawk Point) arrays of 6 rows: a shim (NOC) row 0,
@@ -276,6 +280,11 @@ pub mod npu1 {
 }
 
 impl Device {
+    /// The facts of this device's family.
+    pub fn model(self) -> &'static TargetModel {
+        &NPU1
+    }
+
     /// Every device, in mlir-aie's enum order.
     pub const ALL: [Device; 4] = [
         Device::Npu1,
@@ -370,7 +379,8 @@ impl Device {
 
     /// Absolute address of a tile-local register.
     pub fn register(self, col: u32, row: u32, local: u32) -> u32 {
-        (col << npu1::COLUMN_SHIFT) | (row << npu1::ROW_SHIFT) | (local & npu1::TILE_ADDRESS_MASK)
+        let a = &self.model().address;
+        (col << a.column_shift) | (row << a.row_shift) | (local & a.tile_mask)
     }
 
     /// Packet id of the tile controller in `row`.

@@ -5,7 +5,7 @@
 //! each operation as little-endian 32-bit words.
 
 use crate::lower::npu::NpuOp;
-use crate::target::{npu1, Device};
+use crate::target::Device;
 
 const OP_WRITE: u32 = 0;
 const OP_BLOCKWRITE: u32 = 1;
@@ -61,13 +61,13 @@ fn op_words(op: &NpuOp) -> Vec<u32> {
 /// The instruction stream as 32-bit words.
 pub fn words(device: Device, ops: &[NpuOp]) -> Vec<u32> {
     let body: Vec<u32> = ops.iter().flat_map(op_words).collect();
-    let (major, minor) = npu1::TXN_VERSION;
+    let (major, minor) = device.model().txn.version;
     let mut w = vec![
         u32::from(major)
             | u32::from(minor) << 8
-            | u32::from(npu1::TXN_DEVICE_GENERATION) << 16
+            | u32::from(device.model().txn.device_generation) << 16
             | device.rows() << 24,
-        device.columns() | u32::from(npu1::MEM_TILE_ROWS) << 8,
+        device.columns() | u32::from(device.model().txn.mem_tile_rows) << 8,
         ops.len() as u32,
         ((4 + body.len()) * 4) as u32,
     ];

@@ -4,7 +4,6 @@ use crate::ir::{
     AcquireId, Arena, BufferId, CallArg, Core, CoreStmt, FifoId, FifoPort, Kernel, KernelId,
     LockAction, LockId, ObjectFifo, TileId,
 };
-use crate::target::npu1;
 use crate::types::Scalar;
 
 /// Objects taken from a FIFO by [`CoreBuilder::acquire`].
@@ -80,7 +79,7 @@ impl<'d> CoreBuilder<'d> {
             fifos,
             kernels,
             tile,
-            stack_size: npu1::DEFAULT_STACK_BYTES,
+            stack_size: crate::target::NPU1.default_stack_bytes,
             link_with: None,
             blocks: vec![Vec::new()],
             acquires: 0,

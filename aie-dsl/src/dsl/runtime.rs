@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use crate::ir::{
     DmaTarget, DmaTransfer, FifoId, HostArg, RuntimeOp, RuntimeSequence, ShimAllocId, TransferDir,
 };
-use crate::target::{npu1, DmaDir};
+use crate::target::DmaDir;
 use crate::types::MemRefType;
 
 /// The access pattern of one host transfer: 4-D offsets, sizes and strides in elements,
@@ -222,18 +222,19 @@ fn assign_bd_ids(design: &crate::ir::Design, seq: &mut RuntimeSequence) {
         })
         .collect();
     let mut busy: Vec<(Option<u32>, u32, DmaTarget)> = Vec::new();
+    let shim_bds = design.device.model().shim.bds;
     for op in seq.ops.iter_mut() {
         match op {
             RuntimeOp::Dma(d) => {
                 let shim = shim_of(design, d.target, d.dir);
                 if d.bd_id.is_none() {
-                    let free = (0..npu1::SHIM.bds).find(|id| {
+                    let free = (0..shim_bds).find(|id| {
                         !fixed.contains(&(shim, *id))
                             && !busy.iter().any(|(s, b, _)| *s == shim && b == id)
                     });
                     // When every id is taken, the next one past the range is used and validation
                     // reports it with the shim tile's name.
-                    d.bd_id = Some(free.unwrap_or(npu1::SHIM.bds));
+                    d.bd_id = Some(free.unwrap_or(shim_bds));
                 }
                 if let Some(id) = d.bd_id {
                     busy.push((shim, id, d.target));

@@ -500,7 +500,7 @@ impl Printer {
                     attrs.push(format!("link_with = \"{o}\""));
                 }
                 if let Some(s) = int(op, "stack_size")
-                    .filter(|&s| s != i64::from(crate::target::npu1::DEFAULT_STACK_BYTES))
+                    .filter(|&s| s != i64::from(crate::target::NPU1.default_stack_bytes))
                 {
                     attrs.push(format!("stack_size = {s} : i32"));
                 }

@@ -1,4 +1,4 @@
-//! The runtime sequence as NPU operations (mlir-aie `aie-dma-to-npu`, PIPELINE.md §9.3).
+//! The runtime sequence as NPU operations (mlir-aie `aie-dma-to-npu`, lib/Dialect/AIEX/Transforms/AIEDmaToNpu.cpp).
 //!
 //! Each transfer becomes a block write of its shim buffer descriptor, an address patch that
 //! points the BD at the host buffer, and a push onto the channel's task queue (preceded by a
@@ -7,7 +7,8 @@
 
 use crate::ir::{Design, DmaTransfer, RuntimeOp};
 use crate::lower::{shim_channels, ShimChannel};
-use crate::target::{npu1, Device, DmaDir};
+use crate::target::model::ShimDmaLayout;
+use crate::target::{Device, DmaDir};
 
 /// One operation of the instruction stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,32 +131,32 @@ fn bd_fields(t: &DmaTransfer, elem_bits: u32) -> BdFields {
     f
 }
 
-/// The eight words of a shim BD.
-fn shim_bd_words(f: &BdFields) -> Vec<u32> {
-    vec![
-        f.length,
-        0,
-        0,
-        (f.d0_size & 0x3ff) << 20 | (f.d0_stride & 0xfffff),
-        (npu1::SHIM_DEFAULT_BURST_ENCODING & 3) << 30
-            | (f.d1_size & 0x3ff) << 20
-            | (f.d1_stride & 0xfffff),
-        npu1::SHIM_BD_AXCACHE << 24 | (f.d2_stride & 0xfffff),
-        (f.iteration_size & 0x3f) << 20 | (f.iteration_stride & 0xfffff),
-        1 << 25, // valid BD; no locks, no next BD
-    ]
+/// The words of a shim BD, laid out as the target model says.
+fn shim_bd_words(l: &ShimDmaLayout, f: &BdFields) -> Vec<u32> {
+    let mut w = vec![0; l.bd_words];
+    w[0] = f.length;
+    w[3] = l.d0_size.place(f.d0_size) | l.d0_stride.place(f.d0_stride);
+    w[4] = l.burst.place(l.default_burst)
+        | l.d1_size.place(f.d1_size)
+        | l.d1_stride.place(f.d1_stride);
+    w[5] = l.axcache.place(l.default_axcache) | l.d2_stride.place(f.d2_stride);
+    w[6] = l.iteration_size.place(f.iteration_size) | l.iteration_stride.place(f.iteration_stride);
+    // A valid BD; no locks, no next BD.
+    w[7] = l.valid.place(1);
+    w
 }
 
 fn control_register(device: Device, ch: &ShimChannel) -> u32 {
+    let l = &device.model().shim_dma;
     let mm2s = if ch.dir == DmaDir::Mm2s {
-        npu1::SHIM_DMA_CTRL_MM2S_OFFSET
+        l.ctrl_mm2s_offset
     } else {
         0
     };
     device.register(
         ch.col,
         ch.row,
-        npu1::SHIM_DMA_CTRL_BASE + npu1::SHIM_DMA_CTRL_STRIDE * ch.channel + mm2s,
+        l.ctrl_base + l.ctrl_stride * ch.channel + mm2s,
     )
 }
 
@@ -166,6 +167,7 @@ pub fn lower(design: &crate::valid::Validated, options: NpuOptions) -> Vec<NpuOp
         return Vec::new();
     };
     let channels = shim_channels(d);
+    let layout = &d.device.model().shim_dma;
     let mut ops = Vec::new();
     for op in &seq.ops {
         match op {
@@ -178,14 +180,12 @@ pub fn lower(design: &crate::valid::Validated, options: NpuOptions) -> Vec<NpuOp
                 let elem_bytes = arg.elem().bytes();
                 let fields = bd_fields(t, elem_bytes * 8);
                 let bd = t.bd_id.unwrap_or(0);
-                let bd_addr = d.device.register(
-                    ch.col,
-                    ch.row,
-                    npu1::SHIM_BD_BASE + npu1::SHIM_BD_STRIDE * bd,
-                );
+                let bd_addr =
+                    d.device
+                        .register(ch.col, ch.row, layout.bd_base + layout.bd_stride * bd);
                 ops.push(NpuOp::BlockWrite {
                     addr: bd_addr,
-                    data: shim_bd_words(&fields),
+                    data: shim_bd_words(layout, &fields),
                 });
                 let arg_plus: i64 = t
                     .offsets
@@ -194,7 +194,7 @@ pub fn lower(design: &crate::valid::Validated, options: NpuOptions) -> Vec<NpuOp
                     .map(|(o, s)| o * s * i64::from(elem_bytes))
                     .sum();
                 ops.push(NpuOp::AddressPatch {
-                    addr: bd_addr + npu1::SHIM_BD_ADDRESS_OFFSET,
+                    addr: bd_addr + layout.bd_address_offset,
                     arg_idx: t.arg.0,
                     arg_plus: arg_plus as u32,
                 });
@@ -205,14 +205,16 @@ pub fn lower(design: &crate::valid::Validated, options: NpuOptions) -> Vec<NpuOp
                     if let Some(id) = d.device.controller_packet_id(ch.row) {
                         ops.push(NpuOp::MaskWrite32 {
                             addr: ctrl,
-                            value: u32::from(id) << npu1::SHIM_DMA_CTRL_TOKEN_ID_SHIFT,
-                            mask: npu1::SHIM_DMA_CTRL_TOKEN_ID_MASK,
+                            value: layout.ctrl_token_id.place(u32::from(id)),
+                            mask: layout.ctrl_token_id.mask(),
                         });
                     }
                 }
                 ops.push(NpuOp::Write32 {
-                    addr: ctrl + npu1::SHIM_DMA_QUEUE_OFFSET,
-                    value: (bd & 0xF) | (fields.repeat_count & 0xFF) << 16 | u32::from(token) << 31,
+                    addr: ctrl + layout.queue_offset,
+                    value: layout.queue_bd.place(bd)
+                        | layout.queue_repeat.place(fields.repeat_count)
+                        | layout.queue_token.place(u32::from(token)),
                 });
             }
             RuntimeOp::Wait(target) => {

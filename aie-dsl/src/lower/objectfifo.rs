@@ -26,7 +26,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::ir::fifo_rules::{end_depth, requires_dma};
 use crate::ir::{Depth, Design, Dim, FifoId, Link, TileId};
 use crate::lower::physical::{Bd, Channel, PBuffer, PFlow, PLock, PShimAlloc, Physical};
-use crate::target::{npu1, DmaDir, TileKind, WireBundle};
+use crate::target::{DmaDir, TileKind, WireBundle};
 use crate::types::MemRefType;
 
 /// A resource ran out during lowering. Validation reports these first for ordinary designs.
@@ -829,7 +829,7 @@ fn assign_bd_ids(phys: &mut Physical, d: &Design) -> Result<(), LowerError> {
         let mut used = BTreeSet::new();
         for ch in chans.iter_mut() {
             let range = if kind == TileKind::Mem {
-                let half = npu1::MEM.bds / 2;
+                let half = d.device.model().mem_tile_bds_per_parity();
                 if ch.index % 2 == 0 {
                     0..half
                 } else {

@@ -18,7 +18,7 @@ pub use error::{ValidationError, ValidationErrors};
 use std::collections::HashMap;
 
 use crate::ir::{Design, FifoId, Misuse, TileId};
-use crate::target::{npu1, TileKind, WireBundle};
+use crate::target::{TileKind, WireBundle};
 
 /// A design that passed validation. Later stages take it as their input; it reads as the
 /// [`Design`] it holds (`Deref`), and cannot be changed without validating again.
@@ -286,7 +286,7 @@ impl<'d> Validator<'d> {
                     fifo: name.clone(),
                     problem: format!("objects of type {} have no elements; give every dimension a size of at least 1", f.elem),
                 });
-            } else if f.elem.bytes() % u64::from(npu1::DMA_GRANULARITY_BYTES) != 0
+            } else if f.elem.bytes() % u64::from(d.device.model().dma_granularity_bytes) != 0
                 && crate::ir::fifo_rules::requires_dma(d, id)
             {
                 self.push(ValidationError::FifoElement {
@@ -295,8 +295,8 @@ impl<'d> Validator<'d> {
                         "objects of type {} are {} bytes, but DMAs move whole {}-byte words; make the object size a multiple of {} bytes",
                         f.elem,
                         f.elem.bytes(),
-                        npu1::DMA_GRANULARITY_BYTES,
-                        npu1::DMA_GRANULARITY_BYTES
+                        d.device.model().dma_granularity_bytes,
+                        d.device.model().dma_granularity_bytes
                     ),
                 });
             }
@@ -598,13 +598,13 @@ impl<'d> Validator<'d> {
                     });
                 }
             }
-            if l.init > npu1::MAX_LOCK_VALUE {
+            if l.init > d.device.model().max_lock_value {
                 self.push(ValidationError::Placed {
                     object: label,
                     problem: format!(
                         "initial value {} is above the largest lock value {}",
                         l.init,
-                        npu1::MAX_LOCK_VALUE
+                        d.device.model().max_lock_value
                     ),
                 });
             }
@@ -653,7 +653,7 @@ impl<'d> Validator<'d> {
         for (_, a) in d.shim_allocs.iter() {
             let label = format!("shim DMA allocation `{}`", a.name);
             if let Some((col, row, kind)) = self.tile(a.tile, || label.clone()) {
-                let n = npu1::SHIM.dma_channels;
+                let n = d.device.model().shim.dma_channels;
                 if kind != TileKind::Shim {
                     self.push(ValidationError::Placed {
                         object: label.clone(),

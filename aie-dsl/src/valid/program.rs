@@ -213,11 +213,11 @@ impl<'v> CoreCheck<'_, 'v> {
                 if !reach {
                     self.err(format!("it uses lock `{}` on tile {}, which this core cannot reach; use a lock on this tile or its West, North or South (compute) neighbour", l.name, d.tile_label(l.tile)));
                 }
-                if *value == 0 || *value > crate::target::npu1::MAX_LOCK_VALUE {
+                if *value == 0 || *value > d.device.model().max_lock_value {
                     self.err(format!(
                         "it uses lock `{}` with value {value}; use 1..={}",
                         l.name,
-                        crate::target::npu1::MAX_LOCK_VALUE
+                        d.device.model().max_lock_value
                     ));
                 }
             }

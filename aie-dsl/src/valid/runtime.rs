@@ -2,18 +2,18 @@
 
 use super::{ValidationError, Validator};
 use crate::ir::{DmaTarget, DmaTransfer, RuntimeOp, TransferDir};
-use crate::target::{npu1, DmaDir, TileKind};
+use crate::target::{DmaDir, TileKind};
 
 pub(super) fn check(v: &mut Validator<'_>) {
     let d = v.d;
     let Some(seq) = &d.runtime else { return };
     for (i, ty) in seq.args.iter().enumerate() {
-        if ty.elem().bytes() * 8 > npu1::MAX_DMA_ELEMENT_BITS {
+        if ty.elem().bytes() * 8 > d.device.model().max_dma_element_bits {
             v.push(ValidationError::Runtime {
                 op: format!("argument {i}"),
                 problem: format!(
                     "{ty} has elements wider than {} bits",
-                    npu1::MAX_DMA_ELEMENT_BITS
+                    d.device.model().max_dma_element_bits
                 ),
             });
         }
@@ -57,11 +57,11 @@ pub(super) fn check(v: &mut Validator<'_>) {
             } => {
                 if *column >= d.device.columns()
                     || d.device.kind_of_row(*row) != Some(TileKind::Shim)
-                    || *channel >= npu1::SHIM.dma_channels
+                    || *channel >= d.device.model().shim.dma_channels
                 {
                     v.push(ValidationError::Runtime {
                         op: format!("sync on ({column},{row}) {} {channel}", dir.keyword()),
-                        problem: format!("syncs wait on a shim DMA channel: column below {}, row 0, channel below {}", d.device.columns(), npu1::SHIM.dma_channels),
+                        problem: format!("syncs wait on a shim DMA channel: column below {}, row 0, channel below {}", d.device.columns(), d.device.model().shim.dma_channels),
                     });
                 }
             }
@@ -145,7 +145,7 @@ fn transfer(v: &mut Validator<'_>, n: usize, t: &DmaTransfer) {
     if extent as u64 > arg.elements() {
         err(v, format!("it reaches element {} of host argument {} ({arg}, {} elements); shrink the sizes or offsets, or declare a larger buffer", extent - 1, t.arg.0, arg.elements()));
     }
-    let gran = i64::from(npu1::DMA_GRANULARITY_BYTES);
+    let gran = i64::from(d.device.model().dma_granularity_bytes);
     if (t.sizes[3] * eb) % gran != 0 {
         err(v, format!("the innermost size {} × {eb} bytes is not a multiple of {gran} bytes; DMAs move 32-bit words", t.sizes[3]));
     }
@@ -168,8 +168,8 @@ fn transfer(v: &mut Validator<'_>, n: usize, t: &DmaTransfer) {
         && t.strides[3] == 1;
     if !linear {
         for (k, name) in [(3, "innermost"), (2, "second")] {
-            if t.sizes[k] > npu1::SHIM_MAX_WRAP {
-                err(v, format!("the {name} size {} exceeds the shim BD limit {}; split the transfer or move the extra factor to an outer dimension", t.sizes[k], npu1::SHIM_MAX_WRAP));
+            if t.sizes[k] > d.device.model().shim_transfer.max_wrap {
+                err(v, format!("the {name} size {} exceeds the shim BD limit {}; split the transfer or move the extra factor to an outer dimension", t.sizes[k], d.device.model().shim_transfer.max_wrap));
             }
         }
         for k in 1..4 {
@@ -184,29 +184,32 @@ fn transfer(v: &mut Validator<'_>, n: usize, t: &DmaTransfer) {
             }
         }
     }
-    if t.strides.iter().any(|&s| s > npu1::SHIM_MAX_STRIDE) {
+    if t.strides
+        .iter()
+        .any(|&s| s > d.device.model().shim_transfer.max_stride)
+    {
         err(
             v,
             format!(
                 "a stride exceeds the shim BD limit {}",
-                npu1::SHIM_MAX_STRIDE
+                d.device.model().shim_transfer.max_stride
             ),
         );
     }
-    if t.sizes[0] > npu1::SHIM_MAX_REPEAT {
+    if t.sizes[0] > d.device.model().shim_transfer.max_repeat {
         err(
             v,
             format!(
                 "the outermost (repeat) size {} exceeds {}; issue several transfers",
                 t.sizes[0],
-                npu1::SHIM_MAX_REPEAT
+                d.device.model().shim_transfer.max_repeat
             ),
         );
     }
     match t.bd_id {
-        Some(id) if id >= npu1::SHIM.bds => err(
+        Some(id) if id >= d.device.model().shim.bds => err(
             v,
-            format!("buffer descriptor {id} does not exist (shim tiles have 0..={}); add waits so ids can be reused, or use fewer transfers in flight", npu1::SHIM.bds - 1),
+            format!("buffer descriptor {id} does not exist (shim tiles have 0..={}); add waits so ids can be reused, or use fewer transfers in flight", d.device.model().shim.bds - 1),
         ),
         _ => {}
     }
