@@ -305,3 +305,45 @@ fn too_many_dims_for_a_tile_are_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn mutated_elfs_never_panic() {
+    // Thousands of ELFs with a few bytes changed (headers included): each load returns, as
+    // files or a typed error.
+    let good = elf_bytes();
+    let d = common::passthrough_kernel(true);
+    let phys = aie_dsl::lower::objectfifo::lower(&d).unwrap();
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let (mut ok, mut err) = (0, 0);
+    for _ in 0..3000 {
+        let mut e = good.clone();
+        for _ in 0..1 + next() % 4 {
+            let at = (next() % e.len() as u64) as usize;
+            e[at] = next() as u8;
+        }
+        if next() % 8 == 0 {
+            e.truncate((next() % e.len() as u64) as usize);
+        }
+        let opts = CdoOptions {
+            elfs: vec![CoreElf {
+                tile: (0, 2),
+                name: "m.elf".into(),
+                bytes: e,
+            }],
+        };
+        match cdo::write(&d, &phys, &opts) {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                assert!(e.to_string().contains("m.elf"), "{e}");
+                err += 1;
+            }
+        }
+    }
+    assert!(ok > 100 && err > 100, "ok {ok}, err {err}");
+}
