@@ -100,3 +100,27 @@ fn same_input_same_bytes() {
     };
     assert_eq!(cdo_of("layernorm", &opts), cdo_of("layernorm", &opts));
 }
+
+#[test]
+fn every_register_mlir_aie_writes_has_a_name() {
+    for design in [
+        "passthrough_dmas",
+        "passthrough_kernel",
+        "vector_scalar_mul",
+        "layernorm",
+        "vector_add_4core",
+        "layernorm_elf",
+    ] {
+        for file in ["elfs", "init", "enable"] {
+            let bytes = data(design, &format!("main_aie_cdo_{file}.bin"));
+            for (at, c) in stream::decode(&bytes).unwrap() {
+                let Some(a) = c.addr() else { continue };
+                let name = cdo::names::describe(a);
+                assert!(
+                    name.split(' ').count() > 3,
+                    "{design} {file} byte {at:#x}: {c} has no register name ({name})"
+                );
+            }
+        }
+    }
+}

@@ -14,6 +14,7 @@
 
 mod config;
 mod elf;
+pub mod names;
 pub mod stream;
 
 use std::path::Path;

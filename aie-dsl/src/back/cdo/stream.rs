@@ -179,6 +179,19 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The (first) address the command writes or polls, if it has one.
+    pub fn addr(&self) -> Option<u64> {
+        match self {
+            Command::Write { addr, .. }
+            | Command::MaskWrite { addr, .. }
+            | Command::MaskPoll { addr, .. }
+            | Command::Block { addr, .. } => Some(*addr),
+            Command::Nop(_) | Command::Other { .. } => None,
+        }
+    }
+}
+
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -309,7 +322,10 @@ pub fn first_difference(ours: &[u8], theirs: &[u8]) -> Option<String> {
             (Some(x), Some(y)) if x == y => continue,
             (x, y) => {
                 let show = |c: Option<&(usize, Command)>| match c {
-                    Some((at, c)) => format!("at byte {at:#x}: {c}"),
+                    Some((at, c)) => match c.addr() {
+                        Some(a) => format!("at byte {at:#x}: {c}  [{}]", super::names::describe(a)),
+                        None => format!("at byte {at:#x}: {c}"),
+                    },
                     None => "nothing (file ended)".to_string(),
                 };
                 return Some(format!(
