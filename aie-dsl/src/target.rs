@@ -9,6 +9,7 @@ use std::fmt;
 pub mod model;
 
 pub use model::{Field, TargetModel, NPU1};
+pub mod regs;
 
 /// A device the design is built for.
 ///

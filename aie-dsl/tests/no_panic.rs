@@ -175,7 +175,11 @@ fn random_designs_never_panic() {
         match d.finish() {
             Ok(design) => {
                 valid += 1;
-                let _ = aie_dsl::lower::objectfifo::lower(&design);
+                if let Ok(phys) = aie_dsl::lower::objectfifo::lower(&design) {
+                    // A design that lowers has CDO files.
+                    aie_dsl::back::cdo::write(&design, &phys, &Default::default())
+                        .unwrap_or_else(|e| panic!("lowered design has no CDO: {e}\n{design:#?}"));
+                }
                 let _ = aie_dsl::instructions(&design);
                 let _ = aie_dsl::report::summary(&design);
                 if valid % 10 == 0 {

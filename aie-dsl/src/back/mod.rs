@@ -1,3 +1,4 @@
 //! Binary writers.
 
+pub mod cdo;
 pub mod insts;
