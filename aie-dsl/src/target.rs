@@ -281,6 +281,8 @@ pub mod npu1 {
     pub const CORE_MEMORY_WINDOW_BASE: u32 = 0x4_0000;
     /// Distance between the four windows.
     pub const CORE_MEMORY_WINDOW_STRIDE: u32 = 0x1_0000;
+    /// Architecture name of the cores (LLVM target triple, intrinsic prefix).
+    pub const CORE_ARCH: &str = "aie2";
 }
 
 impl Device {
@@ -670,6 +672,12 @@ impl CoreMemory {
 }
 
 impl Device {
+    /// The core architecture's name as LLVM and the intrinsics spell it (`aie2`: the target
+    /// triple of a core's LLVM module and the `llvm.aie2.*` intrinsic prefix).
+    pub fn core_arch(self) -> &'static str {
+        npu1::CORE_ARCH
+    }
+
     /// Program memory of a compute core, in bytes.
     pub fn program_memory_bytes(self) -> u32 {
         npu1::PROGRAM_MEMORY_BYTES

@@ -7,6 +7,7 @@
 //! come next.
 
 pub mod core;
+pub mod core_llvm;
 pub mod npu;
 pub mod objectfifo;
 pub mod physical;
