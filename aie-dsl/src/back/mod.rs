@@ -2,3 +2,4 @@
 
 pub mod insts;
 pub mod ldscript;
+pub mod peano;
