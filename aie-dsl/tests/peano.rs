@@ -130,3 +130,60 @@ fn command_lines_follow_aiecc() {
         ]
     );
 }
+
+const ELF: &[u8] = include_bytes!("data/elf/core_0_2.elf");
+
+/// Offset of program header `i`'s `p_memsz` in the test ELF.
+fn memsz_offset(i: usize) -> usize {
+    let phoff = u32::from_le_bytes(ELF[28..32].try_into().unwrap()) as usize;
+    phoff + 32 * i + 20
+}
+
+#[test]
+fn a_linked_core_is_checked_against_its_memories_by_its_segments() {
+    use aie_dsl::back::peano::{check_elf, ElfFit};
+    let path = Path::new("core_0_2.elf");
+    // 96 bytes of program from 0; data to 0x7F100 + 0x40, i.e. 0xF140 into the own window.
+    assert_eq!(
+        check_elf(Device::Npu1_1Col, (0, 2), path, ELF).unwrap(),
+        ElfFit {
+            program_end: 0x60,
+            data_end: 0xF140
+        }
+    );
+
+    // The bss grown past the end of the tile's data memory (0x80000).
+    let mut big_bss = ELF.to_vec();
+    big_bss[memsz_offset(2)..memsz_offset(2) + 4].copy_from_slice(&0x1000u32.to_le_bytes());
+    let err = check_elf(Device::Npu1_1Col, (0, 2), path, &big_bss).unwrap_err();
+    assert!(
+        matches!(err, PeanoError::DoesNotFit { what: "data", .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("core (0, 2)"), "{err}");
+
+    // The program grown past 128 KiB.
+    let mut big_text = ELF.to_vec();
+    big_text[memsz_offset(0)..memsz_offset(0) + 4].copy_from_slice(&0x20001u32.to_le_bytes());
+    let err = check_elf(Device::Npu1_1Col, (0, 2), path, &big_text).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            PeanoError::DoesNotFit {
+                what: "program",
+                ..
+            }
+        ),
+        "{err}"
+    );
+
+    // Not an ELF, and a truncated one.
+    assert!(matches!(
+        check_elf(Device::Npu1_1Col, (0, 2), path, b"text"),
+        Err(PeanoError::BadElf { .. })
+    ));
+    assert!(matches!(
+        check_elf(Device::Npu1_1Col, (0, 2), path, &ELF[..60]),
+        Err(PeanoError::BadElf { .. })
+    ));
+}
