@@ -132,6 +132,20 @@ impl Default for Lookup<'_> {
     }
 }
 
+/// One core to compile: its tile, LLVM IR, linker script and the kernel object its script's
+/// `INPUT()` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CoreJob {
+    /// Column and row.
+    pub tile: (u32, u32),
+    /// The LLVM IR ([`crate::lower::core_llvm::core_ir`]).
+    pub ll: String,
+    /// The linker script ([`crate::back::ldscript::write`]).
+    pub ld_script: String,
+    /// The kernel object, copied next to the script.
+    pub kernel_object: Option<PathBuf>,
+}
+
 /// A Peano installation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Peano {
@@ -350,11 +364,12 @@ impl Peano {
     }
 
     /// Compiles one core: writes `core_C_R.ll` and `core_C_R.ld.script` into `work_dir`, copies
-    /// the kernel object the script's `INPUT()` names there, and runs [`Peano::core_commands`]
-    /// in `work_dir`. Skips everything when the stamp next to the ELF matches the inputs.
+    /// the kernel object the script's `INPUT()` names there, runs [`Peano::core_commands`] in
+    /// `work_dir` and checks the ELF against the core's memories ([`check_elf`]). Skips
+    /// everything when the stamp next to the ELF matches the inputs.
     ///
     /// # Errors
-    /// [`PeanoError`] naming the tool and file that failed.
+    /// [`PeanoError`] naming the tool and file that failed, or the core that does not fit.
     pub fn compile_core(
         &self,
         device: Device,
@@ -364,6 +379,64 @@ impl Peano {
         ld_script: &str,
         kernel_object: Option<&Path>,
     ) -> Result<PathBuf, PeanoError> {
+        let job = CoreJob {
+            tile: (col, row),
+            ll: ll.to_string(),
+            ld_script: ld_script.to_string(),
+            kernel_object: kernel_object.map(Path::to_path_buf),
+        };
+        self.core_job(device, work_dir, &job, &|_| {})
+    }
+
+    /// Compiles several cores, as many at a time as the machine has cores, reporting one line
+    /// per step through `progress`. The ELFs come back in `jobs` order.
+    ///
+    /// # Errors
+    /// The first [`PeanoError`] in `jobs` order.
+    pub fn compile_cores(
+        &self,
+        device: Device,
+        work_dir: &Path,
+        jobs: &[CoreJob],
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> Result<Vec<PathBuf>, PeanoError> {
+        let width = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .max(1);
+        let mut out = Vec::with_capacity(jobs.len());
+        for chunk in jobs.chunks(width) {
+            let results: Vec<Result<PathBuf, PeanoError>> = std::thread::scope(|s| {
+                let handles: Vec<_> = chunk
+                    .iter()
+                    .map(|job| s.spawn(move || self.core_job(device, work_dir, job, progress)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(PeanoError::Io {
+                                path: work_dir.to_path_buf(),
+                                source: std::io::Error::other("a core build thread panicked"),
+                            })
+                        })
+                    })
+                    .collect()
+            });
+            for r in results {
+                out.push(r?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn core_job(
+        &self,
+        device: Device,
+        work_dir: &Path,
+        job: &CoreJob,
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> Result<PathBuf, PeanoError> {
+        let (col, row) = job.tile;
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| PeanoError::Io { path, source }
@@ -374,26 +447,40 @@ impl Peano {
         let elf = work_dir.join(format!("{name}.elf"));
         let mut key = Stamp::new();
         key.add(self.version()?.as_bytes());
-        key.add(ll.as_bytes());
-        key.add(ld_script.as_bytes());
-        if let Some(obj) = kernel_object {
+        key.add(job.ll.as_bytes());
+        key.add(job.ld_script.as_bytes());
+        if let Some(obj) = &job.kernel_object {
             key.add(&std::fs::read(obj).map_err(io(obj))?);
         }
         let stamp = work_dir.join(format!("{name}.elf.stamp"));
         if elf.exists() && key.matches(&stamp) {
+            progress(&format!(
+                "core ({col}, {row}): {} is up to date",
+                elf.display()
+            ));
             return Ok(elf);
         }
         let ll_path = work_dir.join(format!("{name}.ll"));
         let script_path = work_dir.join(format!("{name}.ld.script"));
-        write(&ll_path, ll.as_bytes())?;
-        write(&script_path, ld_script.as_bytes())?;
-        if let Some(obj) = kernel_object {
+        write(&ll_path, job.ll.as_bytes())?;
+        write(&script_path, job.ld_script.as_bytes())?;
+        if let Some(obj) = &job.kernel_object {
             if let Some(file) = obj.file_name() {
                 let dest = work_dir.join(file);
-                std::fs::copy(obj, &dest).map_err(io(&dest))?;
+                // Copying a file onto itself would empty it.
+                let same = std::fs::canonicalize(obj).ok() == std::fs::canonicalize(&dest).ok();
+                if !same {
+                    std::fs::copy(obj, &dest).map_err(io(&dest))?;
+                }
             }
         }
-        for mut cmd in self.core_commands(device, &ll_path, &script_path, &elf) {
+        for (step, mut cmd) in ["opt", "llc", "link"].into_iter().zip(self.core_commands(
+            device,
+            &ll_path,
+            &script_path,
+            &elf,
+        )) {
+            progress(&format!("core ({col}, {row}): {step}"));
             cmd.current_dir(&work_dir);
             run(cmd, &ll_path)?;
         }
