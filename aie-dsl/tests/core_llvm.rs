@@ -110,3 +110,50 @@ fn a_lock_the_core_cannot_reach_is_named_in_the_error() {
         "{msg}"
     );
 }
+
+#[test]
+fn scalar_kernel_arguments_become_constants_of_their_type() {
+    let mut d = DesignBuilder::new("scalars", Device::Npu1_1Col);
+    let k = d.kernel(Kernel::new(
+        "takes_scalars",
+        [
+            ScalarType::I8.into(),
+            ScalarType::I16.into(),
+            ScalarType::I32.into(),
+            ScalarType::F32.into(),
+            ScalarType::Bf16.into(),
+        ],
+        "scalars.o",
+    ));
+    let core = d.compute_tile(0, 2);
+    d.core(core, |c| {
+        c.repeat(3, |c| {
+            c.call(
+                k,
+                [
+                    Scalar::I8(-3).into(),
+                    Scalar::I16(300).into(),
+                    Scalar::I32(7).into(),
+                    Scalar::F32(1.5).into(),
+                    Scalar::bf16(1.5).into(),
+                ],
+            )
+        })
+    });
+    let d = d.finish().expect("valid design");
+    let phys = aie_dsl::lower::objectfifo::lower(&d).unwrap();
+    let ll = core_ir(&d, &phys, tile_at(&d, 0, 2)).unwrap();
+    // LLVM's own spelling: bfloat constants in 0xR hex, floats in %e form.
+    assert!(
+        ll.contains("declare void @takes_scalars(i8, i16, i32, float, bfloat)"),
+        "{ll}"
+    );
+    assert!(
+        ll.contains(
+            "call void @takes_scalars(i8 -3, i16 300, i32 7, float 1.500000e+00, bfloat 0xR3FC0)"
+        ),
+        "{ll}"
+    );
+    // A loop without FIFO acquires is not unrolled: three trips of one call.
+    assert!(ll.contains("icmp slt i64 %2, 3"), "{ll}");
+}
