@@ -9,6 +9,10 @@
 //! 3. MLIR translates the result into an LLVM module (`mlirTranslateModuleToLLVMIR`), which
 //!    inkwell owns and LLVM verifies, then prints as text.
 //!
+//! Left out of mlir-aie's list because they have nothing to do on what aie-dsl builds:
+//! `aie-normalize-address-spaces` (no memref carries an address space) and
+//! `convert-aievec-to-llvm` (core programs hold no `aievec` ops).
+//!
 //! One LLVM in the process: melior's mlir-sys links the static MLIR and LLVM 22 archives, and
 //! inkwell's llvm-sys links the same LLVM archives; the translation hands the module across in
 //! an LLVM context inkwell created.
