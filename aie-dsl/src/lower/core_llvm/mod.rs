@@ -1,7 +1,7 @@
 //! Core programs to LLVM IR, in-process: what aiecc does per core before Peano compiles it
 //! (PIPELINE.md §2.3; tools/aiecc/aiecc.cpp at mlir-aie 5ff2ab97d).
 //!
-//! 1. [`standard`]: the core's program (from the lowered design, after the ObjectFIFO rewrite)
+//! 1. `standard`: the core's program (from the lowered design, after the ObjectFIFO rewrite)
 //!    becomes a module of upstream dialects, as mlir-aie's `aie-localize-locks`,
 //!    `aie-standard-lowering` and `aiex-standard-lowering` make it.
 //! 2. MLIR's own passes take it to the LLVM dialect, run through melior with the pipeline aiecc
