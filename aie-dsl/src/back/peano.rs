@@ -77,8 +77,9 @@ pub enum PeanoError {
     },
     /// A linked core does not fit its tile's memories.
     #[error(
-        "core ({col}, {row}): {elf} puts {what} up to {end:#x}, past the end of the core's \
-         {what} memory at {limit:#x}; make the kernel or the core's stack and buffers smaller"
+        "core ({col}, {row}): {elf} puts {what} at {start:#x}..{end:#x}, outside the core's \
+         {what} memory {base:#x}..{limit:#x}; make the kernel or the core's stack and buffers \
+         smaller"
     )]
     DoesNotFit {
         /// Column.
@@ -89,9 +90,13 @@ pub enum PeanoError {
         elf: PathBuf,
         /// `program` or `data`.
         what: &'static str,
+        /// Start address of the segment.
+        start: u64,
         /// End address of the segment.
         end: u64,
-        /// End of the memory it must lie in.
+        /// Start of the memory it must lie in.
+        base: u64,
+        /// End of that memory.
         limit: u64,
     },
     /// A file that should be an AIE ELF is not one.
@@ -660,22 +665,24 @@ pub fn check_elf(
         let memsz = u64::from(u32_at(h + 20)?);
         let flags = u32_at(h + 24)?;
         let end = vaddr + memsz;
-        let fail = |what, limit| PeanoError::DoesNotFit {
+        let fail = |what, base, limit| PeanoError::DoesNotFit {
             col,
             row,
             elf: path.to_path_buf(),
             what,
+            start: vaddr,
             end,
+            base,
             limit,
         };
         if flags & PF_X != 0 {
             if end > program_limit {
-                return Err(fail("program", program_limit));
+                return Err(fail("program", 0, program_limit));
             }
             fit.program_end = fit.program_end.max(end);
         } else {
             if vaddr < data_base || end > data_limit {
-                return Err(fail("data", data_limit));
+                return Err(fail("data", data_base, data_limit));
             }
             fit.data_end = fit.data_end.max(end - data_base);
         }
