@@ -283,6 +283,8 @@ pub mod npu1 {
     pub const CORE_MEMORY_WINDOW_STRIDE: u32 = 0x1_0000;
     /// Architecture name of the cores (LLVM target triple, intrinsic prefix).
     pub const CORE_ARCH: &str = "aie2";
+    /// ELF `e_machine` of core executables (AIE).
+    pub const CORE_ELF_MACHINE: u16 = 264;
 }
 
 impl Device {

@@ -595,8 +595,6 @@ pub struct ElfFit {
     pub data_end: u64,
 }
 
-/// ELF machine number of AIE cores.
-const EM_AIE: u16 = 264;
 /// Program header type of a loadable segment.
 const PT_LOAD: u32 = 1;
 /// Program header flag of an executable segment.
@@ -637,8 +635,8 @@ pub fn check_elf(
     if bytes.get(4..6) != Some([1u8, 1].as_slice()) {
         return Err(bad("not a 32-bit little-endian ELF"));
     }
-    if u16_at(18)? != EM_AIE {
-        return Err(bad("e_machine is not AIE (264)"));
+    if u16_at(18)? != crate::target::npu1::CORE_ELF_MACHINE {
+        return Err(bad("e_machine is not AIE"));
     }
     let phoff = u32_at(28)? as usize;
     let phentsize = usize::from(u16_at(42)?);
