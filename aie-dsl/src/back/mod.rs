@@ -2,3 +2,5 @@
 
 pub mod cdo;
 pub mod insts;
+pub mod ldscript;
+pub mod peano;

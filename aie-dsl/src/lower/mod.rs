@@ -7,6 +7,7 @@
 //! [`crate::back`] and the physical MLIR of [`crate::emit`] read the result.
 
 pub mod core;
+pub mod core_llvm;
 pub mod npu;
 pub mod objectfifo;
 pub mod physical;
