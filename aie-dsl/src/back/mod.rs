@@ -1,3 +1,4 @@
 //! Binary writers.
 
 pub mod insts;
+pub mod pdi;
