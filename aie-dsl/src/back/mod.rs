@@ -2,3 +2,4 @@
 
 pub mod insts;
 pub mod pdi;
+pub mod xclbin;
