@@ -50,6 +50,7 @@ pub mod back;
 pub mod dsl;
 pub mod emit;
 mod error;
+pub mod inspect;
 pub mod ir;
 pub mod lower;
 pub mod registry;

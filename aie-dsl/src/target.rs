@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+pub mod regmap;
+
 /// A device the design is built for.
 ///
 /// All `npu1` variants are AIE2 (Phoenix / Hawk Point) arrays of 6 rows: a shim (NOC) row 0,

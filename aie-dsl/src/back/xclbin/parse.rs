@@ -371,12 +371,7 @@ pub fn aie_partition(p: &[u8]) -> Result<AiePartition, ParseError> {
     use f::aie_partition as ap;
     slice(p, "aie_partition", 0, f::AIE_PARTITION_BYTES as u64)?;
     let (ncols, cols_at) = array(p, "start_columns", ap::START_COLUMNS as u64)?;
-    let cols = slice(
-        p,
-        "start_columns",
-        cols_at,
-        ncols.saturating_mul(2),
-    )?;
+    let cols = slice(p, "start_columns", cols_at, ncols.saturating_mul(2))?;
     let (npdi, pdi_at) = array(p, "aie_pdi", ap::AIE_PDI as u64)?;
     let mut pdis = Vec::new();
     for i in 0..npdi {

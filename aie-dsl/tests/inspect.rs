@@ -1,0 +1,171 @@
+//! Reading files back: the oracle's xclbins, PDIs and CDOs (made by xclbinutil, bootgen and
+//! aie-translate; tests/data/toolchain/PROVENANCE.md) are described, their checksums found
+//! right, their commands decoded to tiles and registers; bad files give typed errors.
+
+use std::path::{Path, PathBuf};
+
+use aie_dsl::inspect::{self, FileKind, InspectError};
+
+const DESIGNS: [&str; 6] = [
+    "layernorm",
+    "layernorm_elf",
+    "passthrough_dmas",
+    "passthrough_kernel",
+    "vector_add_4core",
+    "vector_scalar_mul",
+];
+
+fn data(design: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/toolchain")
+        .join(design)
+}
+
+fn read(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap()
+}
+
+#[test]
+fn oracle_files_are_described() {
+    for d in DESIGNS {
+        let dir = data(d);
+        let x = inspect::inspect_file(&dir.join("final.xclbin")).unwrap();
+        for needle in [
+            "7 section(s)",
+            "MEM_TOPOLOGY `main_mem_topolo`",
+            "AIE_PARTITION `main_aie_partit`",
+            "kernel `MLIR_AIE` (type dpu",
+            "DPU kernel id 0x901",
+            "argument 7 `bo4`: global void*, offset 0x34, size 0x8",
+            "may start at columns [1, 2, 3, 4]",
+            "CDO group `DPU`: primary, PDI id 0x1, DPU kernels [0x901], pre-groups [0xc1]",
+            "image 0 `aie_image`: id 0x1c000000",
+            "argument 1 of IP 0 -> memory 1 `SRAM`",
+            "IP `MLIR_AIE:MLIRAIE`: PS kernel, subtype DPU",
+        ] {
+            assert!(x.contains(needle), "{d}: `{needle}` missing from\n{x}");
+        }
+        // bootgen computed these checksums; we must find them right.
+        assert!(!x.contains("CHECKSUM WRONG"), "{d}");
+        assert_eq!(x.matches("checksum ok").count(), 3, "{d}");
+        let p = inspect::inspect_file(&dir.join("main.pdi")).unwrap();
+        assert!(p.contains("partition 0 (header at 0xd0): CDO"), "{d}");
+        // The cores are enabled last: a masked write of bit 0 of each core's control register.
+        assert!(
+            p.trim_end()
+                .ends_with("mask 0x00000001 value 0x00000001  compute tile (0,5) core control")
+                || p.trim_end()
+                    .ends_with("mask 0x00000001 value 0x00000001  compute tile (0,2) core control")
+                || d == "passthrough_dmas",
+            "{d}: {}",
+            p.lines().last().unwrap()
+        );
+        for part in ["elfs", "init", "enable"] {
+            let f = dir.join(format!("main_aie_cdo_{part}.bin"));
+            let c = inspect::inspect_file(&f).unwrap();
+            assert!(c.starts_with("CDO "), "{d} {part}");
+        }
+    }
+}
+
+#[test]
+fn every_write_of_the_cdos_is_in_the_pdi_listing() {
+    // The PDI (made by bootgen) re-encodes the CDOs (made by aie-translate); both listings
+    // must show the same addresses.
+    for d in DESIGNS {
+        let dir = data(d);
+        let pdi = inspect::inspect_file(&dir.join("main.pdi")).unwrap();
+        let pdi = pdi.split_whitespace().collect::<Vec<_>>().join(" ");
+        for part in ["elfs", "init", "enable"] {
+            let c = inspect::inspect_file(&dir.join(format!("main_aie_cdo_{part}.bin"))).unwrap();
+            for line in c.lines().skip(1).filter(|l| !l.contains("NOP")) {
+                let tail = line
+                    .split_whitespace()
+                    .skip(2)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                assert!(
+                    pdi.contains(&tail),
+                    "{d} {part}: `{tail}` not in the PDI listing"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn decoding_names_tiles_and_registers() {
+    let c = inspect::inspect_file(&data("vector_add_4core").join("main_aie_cdo_init.bin")).unwrap();
+    for needle in [
+        "compute tile (0,5) lock 0 value",
+        "mem tile (0,1) DMA BD 0 word 0",
+        "mem tile (0,1) lock 0 value",
+        "shim tile (0,0) shim mux config",
+        "S2MM 0 start queue",
+        "compute tile (0,3) core control",
+    ] {
+        assert!(c.contains(needle), "`{needle}` missing from\n{c}");
+    }
+}
+
+#[test]
+fn kinds_and_unknown_files() {
+    let dir = data("layernorm");
+    assert_eq!(
+        inspect::file_kind(&read(&dir.join("final.xclbin"))),
+        Some(FileKind::Xclbin)
+    );
+    assert_eq!(
+        inspect::file_kind(&read(&dir.join("main.pdi"))),
+        Some(FileKind::Pdi)
+    );
+    assert_eq!(
+        inspect::file_kind(&read(&dir.join("main_aie_cdo_init.bin"))),
+        Some(FileKind::Cdo)
+    );
+    let bif = dir.join("main_design.bif");
+    match inspect::inspect_file(&bif) {
+        Err(e @ InspectError::Unknown { .. }) => {
+            assert!(e.to_string().contains("main_design.bif"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
+    match inspect::inspect_file(&dir.join("no_such_file")) {
+        Err(e @ InspectError::Read { .. }) => assert!(e.to_string().contains("no_such_file")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn corrupted_checksums_are_reported() {
+    let mut pdi = read(&data("layernorm").join("main.pdi"));
+    pdi[0xA0] ^= 0x20; // a letter of the image name: the image header checksum no longer fits
+    let text = inspect::inspect_bytes("x.pdi", &pdi).unwrap();
+    assert!(text.contains("CHECKSUM WRONG"), "{text}");
+}
+
+#[test]
+fn truncated_and_mangled_files_never_panic() {
+    let dir = data("passthrough_dmas");
+    for f in ["final.xclbin", "main.pdi", "main_aie_cdo_init.bin"] {
+        let bytes = read(&dir.join(f));
+        for len in 0..bytes.len() {
+            let r = inspect::inspect_bytes(f, &bytes[..len]);
+            if f != "main.pdi" {
+                assert!(r.is_err(), "{f} cut to {len} bytes was accepted");
+            }
+            if let Err(e) = r {
+                assert!(e.to_string().contains(f), "{e}");
+            }
+        }
+        // Single-byte changes all over the file.
+        let mut seed = 12345u64;
+        for _ in 0..1000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let mut m = bytes.clone();
+            let at = (seed >> 33) as usize % m.len();
+            m[at] = (seed >> 20) as u8;
+            let _ = inspect::inspect_bytes(f, &m);
+        }
+    }
+}
