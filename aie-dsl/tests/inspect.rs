@@ -169,3 +169,56 @@ fn truncated_and_mangled_files_never_panic() {
         }
     }
 }
+
+/// `(col, row, source bundle, source channel, dest bundle, dest channel)` of every
+/// `aie.connect` inside an `aie.switchbox` of mlir-aie's physical MLIR.
+fn switchbox_connections(mlir: &str) -> Vec<(u32, u32, String, u32, String, u32)> {
+    let mut out = Vec::new();
+    let mut tile = None;
+    for line in mlir.lines() {
+        let l = line.trim();
+        if let Some(rest) = l.strip_prefix("%switchbox_") {
+            let mut it = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
+            let col = it.next().unwrap().parse().unwrap();
+            let row = it.next().unwrap().parse().unwrap();
+            tile = Some((col, row));
+        } else if l.starts_with('}') {
+            tile = None;
+        } else if let (Some((c, r)), Some(inner)) = (tile, l.strip_prefix("aie.connect<")) {
+            let inner = inner.trim_end_matches('>');
+            let parts: Vec<&str> = inner.split([',', ':']).map(str::trim).collect();
+            out.push((
+                c,
+                r,
+                parts[0].to_string(),
+                parts[1].parse().unwrap(),
+                parts[2].to_string(),
+                parts[3].parse().unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn stream_switch_ports_match_the_routed_mlir() {
+    // Each routed connection of mlir-aie's physical MLIR is a master and a slave configuration
+    // write in the CDO; the listing must name both ports as the MLIR does.
+    for d in DESIGNS {
+        let dir = data(d);
+        let mlir = std::fs::read_to_string(dir.join("physical.mlir")).unwrap();
+        let conns = switchbox_connections(&mlir);
+        assert!(!conns.is_empty(), "{d}");
+        let c = inspect::inspect_file(&dir.join("main_aie_cdo_init.bin")).unwrap();
+        for (col, row, sb, sc, db, dc) in conns {
+            for needle in [
+                format!("({col},{row}) stream switch master config {db} {dc}"),
+                format!("({col},{row}) stream switch slave config {sb} {sc}"),
+            ] {
+                assert!(c.contains(&needle), "{d}: `{needle}` missing");
+            }
+        }
+    }
+}

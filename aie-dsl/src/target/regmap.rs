@@ -103,6 +103,84 @@ pub const SHIM: &[Block] = &[
     ),
 ];
 
+/// Stream-switch ports of one bundle, in register order.
+type Ports = &'static [(&'static str, u32)];
+
+/// Master ports of a compute tile, in configuration-register order (aie-rt
+/// `AieMlTileStrmSwMasterPortMap`).
+pub const COMPUTE_MASTERS: Ports = &[
+    ("Core", 1),
+    ("DMA", 2),
+    ("TileControl", 1),
+    ("FIFO", 1),
+    ("South", 4),
+    ("West", 4),
+    ("North", 6),
+    ("East", 4),
+];
+/// Slave ports of a compute tile (`AieMlTileStrmSwSlavePortMap`).
+pub const COMPUTE_SLAVES: Ports = &[
+    ("Core", 1),
+    ("DMA", 2),
+    ("TileControl", 1),
+    ("FIFO", 1),
+    ("South", 6),
+    ("West", 4),
+    ("North", 4),
+    ("East", 4),
+    ("Trace", 2),
+];
+/// Master ports of a shim tile (`AieMlShimStrmSwMasterPortMap`).
+pub const SHIM_MASTERS: Ports = &[
+    ("TileControl", 1),
+    ("FIFO", 1),
+    ("South", 6),
+    ("West", 4),
+    ("North", 6),
+    ("East", 4),
+];
+/// Slave ports of a shim tile (`AieMlShimStrmSwSlavePortMap`).
+pub const SHIM_SLAVES: Ports = &[
+    ("TileControl", 1),
+    ("FIFO", 1),
+    ("South", 8),
+    ("West", 4),
+    ("North", 4),
+    ("East", 4),
+    ("Trace", 1),
+];
+/// Master ports of a mem tile (`AieMlMemTileStrmSwMasterPortMap`).
+pub const MEM_MASTERS: Ports = &[("DMA", 6), ("TileControl", 1), ("South", 4), ("North", 6)];
+/// Slave ports of a mem tile (`AieMlMemTileStrmSwSlavePortMap`).
+pub const MEM_SLAVES: Ports = &[
+    ("DMA", 6),
+    ("TileControl", 1),
+    ("South", 6),
+    ("North", 4),
+    ("Trace", 1),
+];
+
+/// The bundle and channel of stream-switch port `index` (register order) of a `kind` tile,
+/// e.g. `DMA 0`, `South 3`.
+pub fn switch_port_name(kind: TileKind, master: bool, index: u32) -> Option<String> {
+    let ports = match (kind, master) {
+        (TileKind::Compute, true) => COMPUTE_MASTERS,
+        (TileKind::Compute, false) => COMPUTE_SLAVES,
+        (TileKind::Shim, true) => SHIM_MASTERS,
+        (TileKind::Shim, false) => SHIM_SLAVES,
+        (TileKind::Mem, true) => MEM_MASTERS,
+        (TileKind::Mem, false) => MEM_SLAVES,
+    };
+    let mut i = index;
+    for (name, n) in ports {
+        if i < *n {
+            return Some(format!("{name} {i}"));
+        }
+        i -= n;
+    }
+    None
+}
+
 /// The blocks of a tile kind.
 pub fn blocks(kind: TileKind) -> &'static [Block] {
     match kind {
@@ -144,7 +222,13 @@ pub fn describe(kind: TileKind, offset: u32) -> Option<String> {
         }
         "lock" => format!("lock {index} value"),
         "stream switch slave slots" => {
-            format!("stream switch slave port {index} slot {}", within / W)
+            let port = switch_port_name(kind, false, index).unwrap_or(format!("port {index}"));
+            format!("stream switch slave {port} slot {}", within / W)
+        }
+        "stream switch master config" | "stream switch slave config" => {
+            let master = b.name.contains("master");
+            let port = switch_port_name(kind, master, index).unwrap_or(format!("port {index}"));
+            format!("{} {port}", b.name)
         }
         name if b.count > 1 => format!("{name} port {index}"),
         name => name.to_string(),
@@ -203,5 +287,35 @@ mod tests {
             "core control"
         );
         assert_eq!(describe(TileKind::Compute, 0x40000), None);
+        // Port maps: the last entries of aie-rt's tables.
+        assert_eq!(
+            switch_port_name(TileKind::Compute, true, 22).unwrap(),
+            "East 3"
+        );
+        assert_eq!(
+            switch_port_name(TileKind::Compute, false, 24).unwrap(),
+            "Trace 1"
+        );
+        assert_eq!(
+            switch_port_name(TileKind::Shim, true, 21).unwrap(),
+            "East 3"
+        );
+        assert_eq!(
+            switch_port_name(TileKind::Shim, false, 22).unwrap(),
+            "Trace 0"
+        );
+        assert_eq!(
+            switch_port_name(TileKind::Mem, true, 16).unwrap(),
+            "North 5"
+        );
+        assert_eq!(
+            switch_port_name(TileKind::Mem, false, 17).unwrap(),
+            "Trace 0"
+        );
+        assert_eq!(switch_port_name(TileKind::Mem, false, 18), None);
+        assert_eq!(
+            describe(TileKind::Compute, 0x3F004).unwrap(),
+            "stream switch master config DMA 0"
+        );
     }
 }
