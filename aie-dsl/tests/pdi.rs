@@ -352,3 +352,25 @@ fn malformed_input_is_rejected_not_misencoded() {
         Err(PdiError::ImageNameTooLong { .. })
     ));
 }
+
+#[test]
+fn mangled_cdos_never_panic() {
+    // Single-word changes anywhere in each input file: a typed error or a PDI, never a panic.
+    let set = oracle_set("vector_scalar_mul");
+    let mut g = Lcg(3);
+    for _ in 0..2000 {
+        let mut s = set.clone();
+        let f = g.below(3) as usize;
+        let words = s.files[f].bytes.len() / 4;
+        let at = 4 * g.below(words as u32) as usize;
+        let v = match g.below(3) {
+            0 => g.next(),
+            1 => g.next() & 0x00FF_FFFF,
+            _ => 0x00FF_0000 | (g.next() & 0xFFFF),
+        };
+        s.files[f].bytes[at..at + 4].copy_from_slice(&v.to_le_bytes());
+        if let Err(e) = pdi::write(&s) {
+            assert!(e.to_string().contains(&s.files[f].name), "{e}");
+        }
+    }
+}

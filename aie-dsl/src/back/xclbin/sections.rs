@@ -90,9 +90,11 @@ pub(super) fn connections(input: &XclbinInput) -> Result<Vec<(u32, u32)>, Xclbin
     Ok(out)
 }
 
-/// CONNECTIVITY from the pairs; GROUP_CONNECTIVITY is the same list twice (xclbinutil adds
-/// the group connections, here one group per bank with the bank's index, behind the
-/// original ones).
+/// CONNECTIVITY from the pairs (`copies` = 1). GROUP_CONNECTIVITY (`copies` = 2): xclbinutil's
+/// `createMemoryBankGrouping` first writes the grouped connections, then appends the
+/// original ones; an argument connected to a single bank (always the case here, each
+/// argument names one bank) is its own group with the bank's index, so the list appears twice
+/// and GROUP_TOPOLOGY equals MEM_TOPOLOGY.
 pub(super) fn connectivity(pairs: &[(u32, u32)], copies: usize) -> Vec<u8> {
     let n = pairs.len() * copies;
     let mut b = vec![0u8; 4 + f::CONNECTION_BYTES * n];
