@@ -145,6 +145,17 @@ fn corrupted_checksums_are_reported() {
 }
 
 #[test]
+fn a_damaged_pdi_inside_an_xclbin_is_reported_in_place() {
+    let mut x = read(&data("layernorm").join("final.xclbin"));
+    // The embedded PDI starts at 0x338 + 0xd0; its CDO partition data at +0x150. Break the
+    // CDO header's checksum.
+    x[0x338 + 0xd0 + 0x150 + 16] ^= 1;
+    let text = inspect::inspect_bytes("x.xclbin", &x).unwrap();
+    assert!(text.contains("cannot read this CDO"), "{text}");
+    assert!(text.contains("section 6: GROUP_TOPOLOGY"), "{text}");
+}
+
+#[test]
 fn truncated_and_mangled_files_never_panic() {
     let dir = data("passthrough_dmas");
     for f in ["final.xclbin", "main.pdi", "main_aie_cdo_init.bin"] {

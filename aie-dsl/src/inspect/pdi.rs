@@ -164,7 +164,8 @@ fn partition_type_name(t: u32) -> String {
 /// Describes a PDI: its headers, then every CDO partition's commands.
 ///
 /// # Errors
-/// [`InspectError::Pdi`] or [`InspectError::Cdo`] naming `name`.
+/// [`InspectError::Pdi`] naming `name` when a header lies outside the file (a malformed CDO
+/// partition is reported in the text instead).
 pub fn describe_pdi(name: &str, bytes: &[u8]) -> Result<String, InspectError> {
     let pdi = read_pdi(name, bytes)?;
     let mut s = String::new();
@@ -202,8 +203,13 @@ pub fn describe_pdi(name: &str, bytes: &[u8]) -> Result<String, InspectError> {
             ok(p.checksum_ok)
         );
         if p.partition_type == f::PARTITION_TYPE_CDO {
-            let text = cdo::describe_cdo(&format!("{name} partition {i}"), &p.data)?;
-            s.push_str(&indent(&text, 4));
+            // A damaged CDO is reported in place; the other partitions still show.
+            match cdo::describe_cdo(&format!("{name} partition {i}"), &p.data) {
+                Ok(text) => s.push_str(&indent(&text, 4)),
+                Err(e) => {
+                    let _ = writeln!(s, "    cannot read this CDO: {e}");
+                }
+            }
         }
     }
     Ok(s)

@@ -42,8 +42,8 @@ fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> &'a str {
 /// Describes an xclbin.
 ///
 /// # Errors
-/// [`InspectError::Xclbin`] naming `name` when the container or a section is malformed;
-/// [`InspectError::Pdi`]/[`InspectError::Cdo`] for a malformed embedded PDI.
+/// [`InspectError::Xclbin`] naming `name` when the container or a section is malformed (a
+/// malformed embedded PDI is reported in the text instead).
 pub fn describe_xclbin(name: &str, bytes: &[u8]) -> Result<String, InspectError> {
     let fail = |source| InspectError::Xclbin {
         name: name.into(),
@@ -210,8 +210,13 @@ pub fn describe_xclbin(name: &str, bytes: &[u8]) -> Result<String, InspectError>
                             pre.join(", ")
                         );
                     }
-                    let text = pdi::describe_pdi(&format!("{name} PDI {n}"), &d.image)?;
-                    body.push_str(&indent(&text, 2));
+                    // A damaged PDI is reported in place; the rest of the xclbin still shows.
+                    match pdi::describe_pdi(&format!("{name} PDI {n}"), &d.image) {
+                        Ok(text) => body.push_str(&indent(&text, 2)),
+                        Err(e) => {
+                            let _ = writeln!(body, "  cannot read this PDI: {e}");
+                        }
+                    }
                 }
             }
             _ => {}
