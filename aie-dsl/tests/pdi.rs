@@ -4,7 +4,6 @@
 //! addresses, every alignment).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use aie_dsl::back::pdi::{self, CdoFile, CdoSet, PdiError, PdiOptions};
 
@@ -214,53 +213,23 @@ fn random_set(seed: u64, files: usize, cmds: u32) -> CdoSet {
     set
 }
 
-fn bootgen() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join("bootgen"))
-        .find(|p| p.is_file())
-}
-
 fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("aie-dsl-pdi-{}-{tag}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 fn run_bootgen(bootgen: &Path, set: &CdoSet, tag: &str) -> Vec<u8> {
     let dir = temp_dir(tag);
-    for f in &set.files {
-        std::fs::write(dir.join(&f.name), &f.bytes).unwrap();
-    }
-    let bif = dir.join("design.bif");
-    std::fs::write(
-        &bif,
-        pdi::bif(set, dir.to_str().unwrap(), &PdiOptions::default()),
-    )
-    .unwrap();
-    let out = dir.join("design.pdi");
-    let status = Command::new(bootgen)
-        .args(["-arch", "versal", "-image"])
-        .arg(&bif)
-        .arg("-o")
-        .arg(&out)
-        .arg("-w")
-        .output()
-        .expect("running bootgen");
-    assert!(
-        status.status.success(),
-        "bootgen failed on {tag}: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let pdi = read(&out);
+    let pdi = pdi::bootgen::run(bootgen, set, &PdiOptions::default(), &dir)
+        .unwrap_or_else(|e| panic!("{tag}: {e}"));
     let _ = std::fs::remove_dir_all(&dir);
     pdi
 }
 
 #[test]
 fn live_bootgen_agrees() {
-    let Some(bootgen) = bootgen() else {
+    let Some(bootgen) = pdi::bootgen::find() else {
         // Written to the process's stderr directly, past the test harness's capture, so the
         // skip shows in a normal `cargo test` run.
         use std::io::Write as _;

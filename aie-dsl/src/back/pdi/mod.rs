@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod bootgen;
 pub mod cdo_stream;
 pub mod format;
 mod writer;
