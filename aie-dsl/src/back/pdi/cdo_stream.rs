@@ -447,25 +447,25 @@ impl Encoder {
     }
 
     /// A block write whose payload lands at a word index ≡ (addr / 4) mod 4, with a NOP of
-    /// 1 to 3 words in front when needed.
+    /// 1 to 3 words in front when needed (bootgen tries paddings 0, 1, 2, 3 in turn; this
+    /// computes the one it settles on).
     fn aligned_block(&mut self, addr: u64, data: &[u32]) -> Result<(), CdoError> {
-        let start = self.out.len();
         let want = ((addr >> 2) & 3) as usize;
-        for padding in 0..4usize {
-            self.out.truncate(start);
-            if padding > 0 {
-                self.header(op::NOP, padding - 1)?;
-                self.out.extend(std::iter::repeat_n(0, padding - 1));
-            }
-            self.header(op::DMA_WRITE, data.len() + 2)?;
-            self.out.extend([(addr >> 32) as u32, addr as u32]);
-            if self.out.len() & 3 == want {
-                self.out.extend_from_slice(data);
-                return Ok(());
-            }
+        // Header word(s) plus the two address words.
+        let head = if data.len() + 2 < LONG_FORM as usize {
+            3
+        } else {
+            4
+        };
+        let padding = (want + 4 - (self.out.len() + head) % 4) % 4;
+        if padding > 0 {
+            self.header(op::NOP, padding - 1)?;
+            self.out.extend(std::iter::repeat_n(0, padding - 1));
         }
-        // Four paddings cover every residue modulo 4; unreachable for consistent input.
-        Err(CdoError::TooLarge)
+        self.header(op::DMA_WRITE, data.len() + 2)?;
+        self.out.extend([(addr >> 32) as u32, addr as u32]);
+        self.out.extend_from_slice(data);
+        Ok(())
     }
 
     fn command(&mut self, cmd: &Command) -> Result<(), CdoError> {
