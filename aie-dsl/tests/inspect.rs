@@ -233,3 +233,48 @@ fn stream_switch_ports_match_the_routed_mlir() {
         }
     }
 }
+
+#[test]
+fn instruction_streams_list_the_npu_ops() {
+    // Each aiex.npu op of mlir-aie's lowered MLIR is one listed op at the same address.
+    for d in DESIGNS.iter().filter(|d| **d != "layernorm_elf") {
+        let dir = data(d);
+        let text = inspect::inspect_file(&dir.join("insts.bin")).unwrap();
+        let mlir = std::fs::read_to_string(dir.join("npu_lowered.mlir")).unwrap();
+        let ops: Vec<&str> = mlir
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("aiex.npu.") && !l.starts_with("aiex.npu.dma"))
+            .collect();
+        let listed: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(ops.len(), listed.len(), "{d}:\n{text}");
+        for (op, line) in ops.iter().zip(&listed) {
+            let kind = op["aiex.npu.".len()..]
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .next()
+                .unwrap();
+            let want = match kind {
+                "blockwrite" => "BLOCKWRITE",
+                "address_patch" => "DDR_PATCH",
+                "write32" => "WRITE",
+                "maskwrite32" => "MASKWRITE",
+                "sync" => "SYNC",
+                other => panic!("{d}: unexpected op {other}"),
+            };
+            assert!(line.contains(want), "{d}: `{op}` vs `{line}`");
+            let addr = op
+                .split(['{', ',', '}'])
+                .map(str::trim)
+                .find_map(|kv| kv.strip_prefix("address = ").or(kv.strip_prefix("addr = ")))
+                .and_then(|v| v.split(' ').next())
+                .map(|v| v.parse::<u32>().unwrap());
+            if let Some(a) = addr {
+                assert!(
+                    line.contains(&format!("{a:#010x}")),
+                    "{d}: `{op}` vs `{line}`"
+                );
+            }
+        }
+        assert!(text.contains("shim tile (0,0) DMA BD"), "{d}");
+    }
+}

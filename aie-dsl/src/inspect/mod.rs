@@ -1,4 +1,5 @@
-//! Reading back what the toolchain made: an xclbin, a PDI or a CDO file — ours or anyone's —
+//! Reading back what the toolchain made: an xclbin, a PDI, a CDO file or an `insts.bin` —
+//! ours or anyone's —
 //! described as text: sections, kernels and their arguments, the AIE partition, the PDIs
 //! inside, and every CDO command with its address split into tile (column, row) and the
 //! register it hits where the target model knows it ([`crate::target::regmap`]).
@@ -10,6 +11,7 @@
 //! ```
 
 mod cdo;
+mod insts;
 mod pdi;
 mod xclbin;
 
@@ -18,6 +20,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 pub use cdo::describe_cdo;
+pub use insts::describe_insts;
 pub use pdi::{describe_pdi, read_pdi, PdiImage, PdiPartition, PdiRead};
 pub use xclbin::describe_xclbin;
 
@@ -35,6 +38,8 @@ pub enum FileKind {
     Pdi,
     /// A CDO ("CDO\0" header).
     Cdo,
+    /// An NPU instruction stream (`insts.bin`, TXN 0.1 for npu1).
+    Insts,
 }
 
 /// Why a file could not be described.
@@ -49,7 +54,7 @@ pub enum InspectError {
         source: std::io::Error,
     },
     /// Not an xclbin, PDI or CDO.
-    #[error("{name}: not an xclbin (\"xclbin2\"), a PDI (SMAP header 0xDD, 0x11223344…) or a CDO (\"CDO\\0\" header); aie inspect reads only those")]
+    #[error("{name}: not an xclbin (\"xclbin2\"), a PDI (SMAP header 0xDD, 0x11223344…), a CDO (\"CDO\\0\" header) or an npu1 insts.bin (TXN 0.1); aie inspect reads only those")]
     Unknown {
         /// The file.
         name: String,
@@ -65,6 +70,14 @@ pub enum InspectError {
     /// A malformed PDI.
     #[error("{name}: malformed PDI: {what}")]
     Pdi {
+        /// The file.
+        name: String,
+        /// What is wrong.
+        what: String,
+    },
+    /// A malformed instruction stream.
+    #[error("{name}: malformed NPU instruction stream: {what}")]
+    Insts {
         /// The file.
         name: String,
         /// What is wrong.
@@ -95,6 +108,9 @@ pub fn file_kind(bytes: &[u8]) -> Option<FileKind> {
     if bytes.len() >= 8 && bytes[4..8] == cdo_stream::IDENT_CDO.to_le_bytes() {
         return Some(FileKind::Cdo);
     }
+    if insts::looks_like(bytes) {
+        return Some(FileKind::Insts);
+    }
     None
 }
 
@@ -108,6 +124,7 @@ pub fn inspect_bytes(name: &str, bytes: &[u8]) -> Result<String, InspectError> {
         Some(FileKind::Xclbin) => describe_xclbin(name, bytes),
         Some(FileKind::Pdi) => describe_pdi(name, bytes),
         Some(FileKind::Cdo) => describe_cdo(name, bytes),
+        Some(FileKind::Insts) => describe_insts(name, bytes),
         None => Err(InspectError::Unknown { name: name.into() }),
     }
 }

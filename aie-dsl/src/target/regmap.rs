@@ -217,7 +217,12 @@ pub fn describe(kind: TileKind, offset: u32) -> Option<String> {
             } else {
                 ("MM2S", index - n)
             };
-            let reg = if within < W { "control" } else { "start queue" };
+            // aie-rt calls the shim's queue register TASK_QUEUE, the others START_QUEUE.
+            let reg = match (within < W, kind) {
+                (true, _) => "control",
+                (false, TileKind::Shim) => "task queue",
+                (false, _) => "start queue",
+            };
             format!("{dir} {ch} {reg}")
         }
         "lock" => format!("lock {index} value"),
@@ -276,7 +281,7 @@ mod tests {
         assert_eq!(describe(TileKind::Mem, 0xC03F0).unwrap(), "lock 63 value");
         assert_eq!(
             describe(TileKind::Shim, 0x1D21C).unwrap(),
-            "MM2S 1 start queue"
+            "MM2S 1 task queue"
         );
         assert_eq!(
             describe(TileKind::Shim, 0x1F004).unwrap(),
