@@ -158,7 +158,7 @@ fn a_damaged_pdi_inside_an_xclbin_is_reported_in_place() {
 #[test]
 fn truncated_and_mangled_files_never_panic() {
     let dir = data("passthrough_dmas");
-    for f in ["final.xclbin", "main.pdi", "main_aie_cdo_init.bin"] {
+    for f in ["final.xclbin", "main.pdi", "main_aie_cdo_init.bin", "insts.bin"] {
         let bytes = read(&dir.join(f));
         for len in 0..bytes.len() {
             let r = inspect::inspect_bytes(f, &bytes[..len]);
