@@ -158,7 +158,12 @@ fn a_damaged_pdi_inside_an_xclbin_is_reported_in_place() {
 #[test]
 fn truncated_and_mangled_files_never_panic() {
     let dir = data("passthrough_dmas");
-    for f in ["final.xclbin", "main.pdi", "main_aie_cdo_init.bin", "insts.bin"] {
+    for f in [
+        "final.xclbin",
+        "main.pdi",
+        "main_aie_cdo_init.bin",
+        "insts.bin",
+    ] {
         let bytes = read(&dir.join(f));
         for len in 0..bytes.len() {
             let r = inspect::inspect_bytes(f, &bytes[..len]);
@@ -277,4 +282,51 @@ fn instruction_streams_list_the_npu_ops() {
         }
         assert!(text.contains("shim tile (0,0) DMA BD"), "{d}");
     }
+}
+
+#[test]
+fn xclbin_checks_find_what_xrt_would_refuse() {
+    use aie_dsl::back::xclbin::{self, parse, XclbinInput};
+    use aie_dsl::target::Device;
+    for d in DESIGNS {
+        let x = parse::parse(&read(&data(d).join("final.xclbin"))).unwrap();
+        assert!(inspect::xclbin_checks(&x).is_empty(), "{d}");
+        let text = inspect::inspect_file(&data(d).join("final.xclbin")).unwrap();
+        assert!(text.contains("checks: no problem found"), "{d}");
+    }
+    // A kernel id no PDI serves, a partition that does not fit, a damaged PDI.
+    let pdi = read(&data("layernorm").join("main.pdi"));
+    let mut input = XclbinInput::for_device(Device::Npu1_1Col, pdi.clone());
+    input.kernel.kernel_id = 0x902;
+    let mut bytes = xclbin::write(&input).unwrap();
+    // Make the CDO group list 0x901 again while the IP says 0x902: patch the group's id.
+    let x = parse::parse(&bytes).unwrap();
+    let sec = x.section(xclbin::format::kind::AIE_PARTITION).unwrap();
+    let part = parse::aie_partition(&sec.payload).unwrap();
+    assert_eq!(part.pdis[0].cdo_groups[0].dpu_kernel_ids, [0x902]);
+    let at = sec.offset as usize
+        + sec
+            .payload
+            .windows(8)
+            .position(|w| w == 0x902u64.to_le_bytes())
+            .unwrap();
+    bytes[at] = 0x01;
+    let problems = inspect::xclbin_checks(&parse::parse(&bytes).unwrap());
+    assert!(problems.iter().any(|p| p.contains("0x902")), "{problems:?}");
+
+    let mut input = XclbinInput::for_device(Device::Npu1_1Col, pdi.clone());
+    input.column_width = 2;
+    input.start_columns = vec![4];
+    let mut bad_pdi = pdi;
+    bad_pdi[0xA0] ^= 1;
+    input.pdi = bad_pdi;
+    let problems = inspect::xclbin_checks(&parse::parse(&xclbin::write(&input).unwrap()).unwrap());
+    assert!(
+        problems.iter().any(|p| p.contains("start column 4")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("checksum")),
+        "{problems:?}"
+    );
 }

@@ -22,7 +22,7 @@ use thiserror::Error;
 pub use cdo::describe_cdo;
 pub use insts::describe_insts;
 pub use pdi::{describe_pdi, read_pdi, PdiImage, PdiPartition, PdiRead};
-pub use xclbin::describe_xclbin;
+pub use xclbin::{checks as xclbin_checks, describe_xclbin};
 
 use crate::back::pdi::cdo_stream::{self, CdoError};
 use crate::back::pdi::format as pdi_format;

@@ -223,5 +223,123 @@ pub fn describe_xclbin(name: &str, bytes: &[u8]) -> Result<String, InspectError>
         }
         s.push_str(&indent(&body, 4));
     }
+    let problems = checks(&x);
+    if problems.is_empty() {
+        let _ = writeln!(s, "  checks: no problem found");
+    } else {
+        let _ = writeln!(s, "  checks: {} problem(s)", problems.len());
+        for p in problems {
+            let _ = writeln!(s, "    - {p}");
+        }
+    }
     Ok(s)
+}
+
+/// What XRT and the amdxdna driver rely on, checked on a parsed xclbin: the sections an NPU
+/// xclbin needs, every DPU kernel id served by a PDI's CDO group (xclbinutil's own DRC; the
+/// driver picks the PDI by it), connections within the declared arguments and banks, a
+/// partition that fits the array, PDIs whose header checksums hold.
+pub fn checks(x: &parse::Xclbin) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, what) in [
+        (kind::AIE_PARTITION, "the AIE partition and its PDI"),
+        (kind::IP_LAYOUT, "the kernel's IP"),
+        (kind::MEM_TOPOLOGY, "the memory banks"),
+        (kind::EMBEDDED_METADATA, "the kernel's arguments"),
+    ] {
+        if x.section(k).is_none() {
+            out.push(format!(
+                "no {} section: XRT needs {what}",
+                f::kind::name(k).unwrap_or("?")
+            ));
+        }
+    }
+    let partition = x
+        .section(kind::AIE_PARTITION)
+        .and_then(|s| parse::aie_partition(&s.payload).ok());
+    let banks = x
+        .section(kind::MEM_TOPOLOGY)
+        .and_then(|s| parse::mem_topology(&s.payload).ok())
+        .unwrap_or_default();
+    let ips = x
+        .section(kind::IP_LAYOUT)
+        .and_then(|s| parse::ip_layout(&s.payload).ok())
+        .unwrap_or_default();
+    let args = x
+        .section(kind::EMBEDDED_METADATA)
+        .map(|s| elements(&String::from_utf8_lossy(&s.payload), "arg").len())
+        .unwrap_or(0);
+    if let Some(p) = &partition {
+        if p.column_width == 0 {
+            out.push("the AIE partition has column width 0".into());
+        }
+        if p.start_columns.is_empty() {
+            out.push("the AIE partition lists no start column".into());
+        }
+        let physical = crate::target::npu1_partition::PHYSICAL_COLUMNS;
+        for c in &p.start_columns {
+            if u32::from(*c) + u32::from(p.column_width) > physical {
+                out.push(format!(
+                    "start column {c} with width {} runs past the {physical} columns of an npu1 array",
+                    p.column_width
+                ));
+            }
+        }
+        if p.pdis.is_empty() {
+            out.push("the AIE partition holds no PDI".into());
+        }
+        for (n, d) in p.pdis.iter().enumerate() {
+            match pdi::read_pdi("", &d.image) {
+                Ok(r) => {
+                    let bad = !r.checksum_ok
+                        || r.images.iter().any(|i| !i.checksum_ok)
+                        || r.partitions.iter().any(|q| !q.checksum_ok);
+                    if bad {
+                        out.push(format!("PDI {n} has a header whose checksum is wrong"));
+                    }
+                }
+                Err(e) => out.push(format!("PDI {n} cannot be read: {e}")),
+            }
+        }
+    }
+    for ip in ips.iter().filter(|ip| ip.ty == f::IP_PS_KERNEL) {
+        let id =
+            u64::from((ip.properties >> f::PS_KERNEL_ID_SHIFT) & u32::from(f::PS_KERNEL_ID_MAX));
+        let served = partition.as_ref().is_some_and(|p| {
+            p.pdis
+                .iter()
+                .flat_map(|d| &d.cdo_groups)
+                .any(|g| g.dpu_kernel_ids.contains(&id))
+        });
+        if !served {
+            out.push(format!(
+                "kernel `{}` has DPU kernel id {id:#x}, which no CDO group of the AIE partition lists",
+                ip.name
+            ));
+        }
+    }
+    if let Some(c) = x.section(kind::CONNECTIVITY) {
+        match parse::connectivity(&c.payload) {
+            Ok(conns) => {
+                for (arg, ip, mem) in conns {
+                    if usize::try_from(mem).map_or(true, |m| m >= banks.len()) {
+                        out.push(format!("argument {arg} is connected to memory {mem}, but MEM_TOPOLOGY has {} bank(s)", banks.len()));
+                    }
+                    if usize::try_from(ip).map_or(true, |i| i >= ips.len()) {
+                        out.push(format!(
+                            "a connection names IP {ip}, but IP_LAYOUT has {}",
+                            ips.len()
+                        ));
+                    }
+                    if args > 0 && usize::try_from(arg).map_or(true, |a| a >= args) {
+                        out.push(format!(
+                            "a connection names argument {arg}, but the kernel has {args}"
+                        ));
+                    }
+                }
+            }
+            Err(e) => out.push(format!("CONNECTIVITY cannot be read: {e}")),
+        }
+    }
+    out
 }
