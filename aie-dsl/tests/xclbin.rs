@@ -135,6 +135,12 @@ fn partition_columns_follow_pythons_aiecc() {
             (width, starts),
             "{device}"
         );
+        let problems = aie_dsl::inspect::xclbin_checks(&x);
+        // The only finding allowed: the 4-byte stand-in PDI is not a PDI.
+        assert!(
+            problems.len() == 1 && problems[0].contains("PDI 0 cannot be read"),
+            "{device}: {problems:?}"
+        );
     }
     let design = common::passthrough_kernel(true);
     assert_eq!(
