@@ -1,5 +1,5 @@
 //! Listing an NPU instruction stream (`insts.bin`, TXN 0.1 as `aie-translate
-//! --aie-npu-to-binary` writes it; PIPELINE.md §9; the op layouts of [`crate::back::insts`]).
+//! --aie-npu-to-binary` writes it; the op layouts of [`crate::back::insts`]).
 
 use std::fmt::Write as _;
 

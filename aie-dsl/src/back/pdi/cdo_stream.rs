@@ -1,6 +1,6 @@
 //! CDO version-2 command streams: reading them and re-encoding them the way bootgen does.
 //!
-//! A CDO file (Xilinx bootgen `cdo-driver/cdo_driver.c`, PIPELINE.md §7.2) is a header of
+//! A CDO file (Xilinx bootgen `cdo-driver/cdo_driver.c`) is a header of
 //! little-endian 32-bit words `{4, "CDO\0", version, body words, checksum}` followed by
 //! commands. A command header is `(payload words << 16) | (handler << 8) | api id`; a payload
 //! of 255 words or more uses the long form `0x00FF____, words`.

@@ -1,6 +1,6 @@
 //! Layout constants of a Versal PDI as bootgen writes it for one image with one CDO partition
 //! and no boot loader (Xilinx/bootgen v2023.2: `bootheader-versal.cpp`,
-//! `imageheadertable-versal.h`, `partition-versal.cpp`; PIPELINE.md §7.4). All offsets are in
+//! `imageheadertable-versal.h`, `partition-versal.cpp`). All offsets are in
 //! bytes from the start of the PDI unless the name says words; the headers themselves store
 //! word offsets (byte offset / 4).
 

@@ -1,6 +1,6 @@
 //! The PDI (programmable device image) that carries a design's CDOs to the NPU, written
 //! exactly as `bootgen -arch versal -image design.bif -o design.pdi -w` writes it for the BIF
-//! that mlir-aie's aiecc makes (PIPELINE.md §7.3-7.4; Xilinx/bootgen v2023.2 sources
+//! that mlir-aie's aiecc makes (mlir-aie `generateCdoArtifacts`; Xilinx/bootgen v2023.2 sources
 //! `bootimage-versal.cpp`, `imageheadertable-versal.cpp`, `partition-versal.cpp`,
 //! `cdo-binary.c`).
 //!

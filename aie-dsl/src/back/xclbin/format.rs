@@ -1,6 +1,6 @@
 //! Layout constants of the AXLF (xclbin) container and of the sections written here (XRT
-//! `src/runtime_src/core/include/xrt/detail/xclbin.h`, `tools/xclbinutil/XclBinClass.cxx`;
-//! PIPELINE.md §8.4).
+//! `src/runtime_src/core/include/xrt/detail/xclbin.h`, and
+//! `src/runtime_src/tools/xclbinutil/XclBinClass.cxx` `writeXclBinBinary`).
 
 /// `axlf::m_magic`.
 pub const MAGIC: &[u8; 8] = b"xclbin2\0";

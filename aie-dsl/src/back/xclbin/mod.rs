@@ -1,6 +1,7 @@
 //! The xclbin (AXLF container) that XRT loads: what `xclbinutil --add-replace-section
 //! MEM_TOPOLOGY:JSON:… --add-kernel … --add-replace-section AIE_PARTITION:JSON:…` makes from
-//! the JSON files mlir-aie's aiecc writes (PIPELINE.md §8; XRT `tools/xclbinutil/`).
+//! the JSON files mlir-aie's aiecc writes (XRT `src/runtime_src/tools/xclbinutil/`:
+//! `XclBinClass.cxx`, `KernelUtilities.cxx`, `SectionAIEPartition.cxx`).
 //!
 //! Seven sections, in xclbinutil's order: MEM_TOPOLOGY, AIE_PARTITION (with the PDI
 //! embedded), EMBEDDED_METADATA, IP_LAYOUT, CONNECTIVITY, GROUP_CONNECTIVITY, GROUP_TOPOLOGY;
