@@ -52,6 +52,7 @@ pub mod back;
 pub mod dsl;
 pub mod emit;
 mod error;
+pub mod inspect;
 pub mod ir;
 pub mod lower;
 mod pipeline;

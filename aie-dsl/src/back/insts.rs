@@ -7,11 +7,16 @@
 use crate::lower::npu::NpuOp;
 use crate::target::Device;
 
-const OP_WRITE: u32 = 0;
-const OP_BLOCKWRITE: u32 = 1;
-const OP_MASKWRITE: u32 = 3;
-const OP_SYNC: u32 = 0x80;
-const OP_DDR_PATCH: u32 = 0x81;
+/// Opcode of a single register write (6 words).
+pub(crate) const OP_WRITE: u32 = 0;
+/// Opcode of a block write (its byte size in word 3).
+pub(crate) const OP_BLOCKWRITE: u32 = 1;
+/// Opcode of a masked write (7 words).
+pub(crate) const OP_MASKWRITE: u32 = 3;
+/// Opcode of a DMA task-completion sync (its byte size in word 1).
+pub(crate) const OP_SYNC: u32 = 0x80;
+/// Opcode of a host-address patch (its byte size in word 1).
+pub(crate) const OP_DDR_PATCH: u32 = 0x81;
 
 fn op_words(op: &NpuOp) -> Vec<u32> {
     match op {

@@ -4,3 +4,5 @@ pub mod cdo;
 pub mod insts;
 pub mod ldscript;
 pub mod peano;
+pub mod pdi;
+pub mod xclbin;
