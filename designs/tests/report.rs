@@ -10,24 +10,35 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use aie_dsl::lower::physical::Physical;
 use aie_dsl::prelude::*;
 
-/// Every registered design and the 16-core demo.
-fn designs() -> Vec<(String, Design)> {
-    let mut v: Vec<(String, Design)> = designs::all()
-        .into_iter()
-        .map(|(n, f)| (n.to_string(), f().unwrap_or_else(|e| panic!("{n}: {e}"))))
-        .collect();
-    v.push((
-        "vector_add_4x4".into(),
-        designs::report_demo::vector_add_4x4().expect("vector_add_4x4"),
-    ));
-    v
+/// Every registered design and the 16-core demo, each with its lowered form; lowered once for
+/// all tests (routing the demo takes seconds in a debug build).
+fn designs() -> &'static [(String, Design, Physical)] {
+    static ALL: OnceLock<Vec<(String, Design, Physical)>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut v: Vec<(String, Design)> = designs::all()
+            .into_iter()
+            .map(|(n, f)| (n.to_string(), f().unwrap_or_else(|e| panic!("{n}: {e}"))))
+            .collect();
+        v.push((
+            "vector_add_4x4".into(),
+            designs::report_demo::vector_add_4x4().expect("vector_add_4x4"),
+        ));
+        v.into_iter()
+            .map(|(n, d)| {
+                let p = lowered(&d);
+                (n, d, p)
+            })
+            .collect()
+    })
 }
 
-fn lowered(d: &Design) -> aie_dsl::lower::physical::Physical {
+fn lowered(d: &Design) -> Physical {
     aie_dsl::lower::objectfifo::lower(d).unwrap_or_else(|e| panic!("{}: {e}", d.name))
 }
 
@@ -40,9 +51,8 @@ fn element_by_id<'a, 'i>(
 
 #[test]
 fn every_design_svg_is_well_formed_and_shows_each_tile_and_fifo() {
-    for (name, d) in designs() {
-        let phys = lowered(&d);
-        let svg = aie_dsl::report::svg(&d, &phys);
+    for (name, d, phys) in designs() {
+        let svg = aie_dsl::report::svg(d, phys);
         let doc = roxmltree::Document::parse(&svg)
             .unwrap_or_else(|e| panic!("{name}: the SVG is not well-formed XML: {e}"));
         assert_eq!(doc.root_element().tag_name().name(), "svg", "{name}");
@@ -158,14 +168,96 @@ fn a_fifo_route_follows_the_switch_connections() {
     }
 }
 
+/// A design whose streams cross columns and whose cores share memory: shim (0,0) feeds the
+/// core at (2,3), which hands its result to the core above it through shared memory, which
+/// sends it to shim (1,0).
+fn cross_column() -> Design {
+    let mut d = DesignBuilder::new("cross_column", Device::Npu1_3Col);
+    let line = MemRefType::vector(1024, ElemType::I32);
+    let copy = d.kernel(Kernel::new(
+        "passThroughLine",
+        [
+            line.clone().into(),
+            line.clone().into(),
+            ScalarType::I32.into(),
+        ],
+        "passThrough.cc.o",
+    ));
+    let shim_in = d.shim_tile(0);
+    let shim_out = d.shim_tile(1);
+    let a = d.compute_tile(2, 3);
+    let b = d.compute_tile(2, 4);
+    let inp = d.fifo("in", shim_in, [a], 2, line.clone());
+    let mid = d.fifo("mid", a, [b], 2, line.clone());
+    let out = d.fifo("out", b, [shim_out], 2, line);
+    for (core, from, to) in [(a, inp, mid), (b, mid, out)] {
+        d.core(core, |c| {
+            c.forever(|c| {
+                let o = c.produce(to, 1);
+                let i = c.consume(from, 1);
+                c.call(copy, [i.get(0), o.get(0), Scalar::I32(1024).into()]);
+                c.release(i);
+                c.release(o);
+            });
+        });
+    }
+    d.runtime(|rt| {
+        let host = MemRefType::vector(4096, ElemType::I32);
+        let x = rt.arg(host.clone());
+        let y = rt.arg(host);
+        rt.fill(inp, x, Transfer::linear(4096));
+        rt.drain(out, y, Transfer::linear(4096));
+        rt.wait(out);
+    });
+    d.finish().expect("cross_column is valid")
+}
+
+#[test]
+fn routes_across_columns_and_shared_memory_are_drawn() {
+    let d = cross_column();
+    let phys = lowered(&d);
+    let svg = aie_dsl::report::svg(&d, &phys);
+    if let Ok(dir) = std::env::var("AIE_REPORT_DUMP") {
+        std::fs::write(PathBuf::from(dir).join("cross_column.svg"), &svg).unwrap();
+    }
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let g = |name: &str| element_by_id(&doc, &format!("fifo-{name}")).unwrap();
+    let heads = |name: &str| {
+        g(name)
+            .children()
+            .filter(|n| n.attribute("d").is_some_and(|d| d.ends_with('Z')))
+            .count()
+    };
+    // The routed FIFOs reach their consumer across columns (East/West hops followed).
+    assert_eq!(heads("in"), 1);
+    assert_eq!(heads("out"), 1);
+    // `mid` needs no DMA: the cores share memory; it is drawn dashed, still with its arrow.
+    assert_eq!(heads("mid"), 1);
+    assert!(g("mid")
+        .children()
+        .any(|n| n.attribute("stroke-dasharray").is_some()));
+    assert!(!g("in")
+        .children()
+        .any(|n| n.attribute("stroke-dasharray").is_some()));
+    // The routes used switches outside the FIFOs' own columns or rows: column 1 for `in`.
+    assert!(phys
+        .routing
+        .switches
+        .iter()
+        .any(|s| s.tile.0 == 1 && !s.mux));
+    assert!(element_by_id(&doc, "routes-other").is_none());
+    // Unused tiles are drawn, faded.
+    assert!(element_by_id(&doc, "free-0-5").is_some_and(|n| n.attribute("opacity").is_some()));
+}
+
 #[test]
 fn the_svg_is_deterministic() {
-    for (name, d) in designs() {
-        let a = aie_dsl::report::svg(&d, &lowered(&d));
-        let b = aie_dsl::report::svg(&d, &lowered(&d));
+    for (name, d, phys) in designs() {
+        let a = aie_dsl::report::svg(d, phys);
+        let b = aie_dsl::report::svg(d, &lowered(d));
         assert_eq!(a, b, "{name}: two pictures differ");
-        let a = aie_dsl::report::html(&d, &lowered(&d), 100);
-        let b = aie_dsl::report::html(&d, &lowered(&d), 100);
+        let a = aie_dsl::report::html(d, phys, 100);
+        let b = aie_dsl::report::html(d, phys, 100);
         assert_eq!(a, b, "{name}: two pages differ");
     }
 }
@@ -203,11 +295,10 @@ fn the_estimate_follows_the_design_sizes() {
 
 #[test]
 fn every_design_page_is_well_formed_and_holds_the_picture_and_tables() {
-    for (name, d) in designs() {
-        let phys = lowered(&d);
-        let insts = aie_dsl::instructions(&d).unwrap();
+    for (name, d, phys) in designs() {
+        let insts = aie_dsl::instructions(d).unwrap();
         let len = aie_dsl::back::insts::to_bytes(&insts).len();
-        let html = aie_dsl::report::html(&d, &phys, len);
+        let html = aie_dsl::report::html(d, phys, len);
         assert!(!html.contains("<script"), "{name}: no scripts");
         let doc = roxmltree::Document::parse_with_options(
             &html,
@@ -228,7 +319,7 @@ fn every_design_page_is_well_formed_and_holds_the_picture_and_tables() {
             "{name}: ids must be unique in the page"
         );
         let mut tables = vec!["table-tiles", "table-fifos", "table-transfers"];
-        if !aie_dsl::report::cost::estimate(&d).calls.is_empty() {
+        if !aie_dsl::report::cost::estimate(d).calls.is_empty() {
             tables.push("table-calls");
         }
         for id in tables {
@@ -289,8 +380,11 @@ fn the_page_opens_in_headless_chromium() {
         eprintln!("SKIPPED the_page_opens_in_headless_chromium: no `chromium` on PATH");
         return;
     };
-    let d = designs::report_demo::vector_add_4x4().unwrap();
-    let html = aie_dsl::report::html(&d, &lowered(&d), 0);
+    let (_, d, phys) = designs()
+        .iter()
+        .find(|(n, _, _)| n == "vector_add_4x4")
+        .unwrap();
+    let html = aie_dsl::report::html(d, phys, 0);
     let dir: PathBuf = std::env::temp_dir().join(format!("aie-dsl-report-{}", std::process::id()));
     let page = dir.join("vector_add_4x4.html");
     aie_dsl::artifact::write_atomic(&page, html.as_bytes()).unwrap();

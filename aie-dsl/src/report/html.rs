@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::cost::{estimate, micros};
 use super::model::{coord, Model};
-use super::xml::{bytes, esc};
+use super::xml::{bytes, count, esc};
 use crate::ir::{Design, TransferDir};
 use crate::lower::physical::Physical;
 use crate::target::npu1;
@@ -13,7 +13,7 @@ use crate::target::npu1;
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:20px;color:#222}\
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:26px 0 8px;border-bottom:1px solid #ccc}\
 p.note{color:#555;font-size:13px;margin:4px 0}\
-.picture{overflow:auto;border:1px solid #ddd;padding:4px}.picture svg{max-width:100%;max-height:92vh;width:auto;height:auto}\
+.picture{overflow:auto;border:1px solid #ddd;padding:4px}.picture svg{max-width:100%;width:auto;height:auto}.picture.fit svg{max-height:92vh}\
 table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}\
 th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .sw{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;border-radius:2px}\
@@ -45,17 +45,23 @@ pub fn html(design: &Design, phys: &Physical, insts_len: usize) -> String {
         s,
         "<p class=\"note\">{}</p>",
         esc(&format!(
-            "{} tiles, {} ObjectFIFOs, {} cores, {} kernels; insts.bin {} ({} words). \
+            "{}, {}, {}, {}; insts.bin {} ({} words). \
              Hover over tiles, FIFOs and memory blocks in the picture for details.",
-            m.tiles.len(),
-            m.fifos.len(),
-            cores,
-            d.kernels.len(),
+            count(m.tiles.len(), "tile"),
+            count(m.fifos.len(), "ObjectFIFO"),
+            count(cores, "core"),
+            count(d.kernels.len(), "kernel"),
             bytes(insts_len as u64),
             insts_len / 4
         ))
     );
-    s.push_str("<div class=\"picture\">\n");
+    // Several columns: scale the whole array into the window; one column is tall and narrow
+    // and would shrink too far, so it keeps its width and scrolls.
+    if d.device.columns() > 1 {
+        s.push_str("<div class=\"picture fit\">\n");
+    } else {
+        s.push_str("<div class=\"picture\">\n");
+    }
     s.push_str(&super::svg(d, phys));
     s.push_str("</div>\n");
 
@@ -73,6 +79,11 @@ pub fn html(design: &Design, phys: &Physical, insts_len: usize) -> String {
         } else {
             "-".into()
         };
+        let bds = if info.kind == crate::target::TileKind::Shim {
+            format!("set by the runtime (of {})", info.bds.1)
+        } else {
+            format!("{}/{}", info.bds.0, info.bds.1)
+        };
         let bufs: Vec<String> = info
             .buffers
             .iter()
@@ -84,14 +95,13 @@ pub fn html(design: &Design, phys: &Physical, insts_len: usize) -> String {
         }
         let _ = writeln!(
             s,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}/{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}/{}</td><td>{}</td></tr>",
             esc(&format!("{} {}", info.kind, coord(t))),
             esc(&info.role()),
             esc(&mem),
             info.locks.0,
             info.locks.1,
-            info.bds.0,
-            info.bds.1,
+            esc(&bds),
             info.s2mm.len(),
             info.channels,
             info.mm2s.len(),

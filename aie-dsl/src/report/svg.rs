@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::model::{coord, Model, TileInfo};
-use super::xml::{bytes, esc, id};
+use super::xml::{bytes, count, esc, id};
 use crate::ir::Design;
 use crate::lower::physical::Physical;
 use crate::lower::route::Port;
@@ -270,11 +270,11 @@ impl<'a> Picture<'a> {
             s,
             r##"<text x="{MARGIN}" y="48" fill="#444">{}</text>"##,
             esc(&format!(
-                "{} of {} tiles used · {} ObjectFIFOs · {} cores. Row 0 (shim, to the host) at the bottom.",
+                "{} of {} tiles used · {} · {}. Row 0 (shim, to the host) at the bottom.",
                 self.m.tiles.len(),
                 self.cols * self.rows,
-                self.m.fifos.len(),
-                cores
+                count(self.m.fifos.len(), "ObjectFIFO"),
+                count(cores, "core")
             ))
         );
         let _ = writeln!(
@@ -353,12 +353,19 @@ impl<'a> Picture<'a> {
             y + 15,
             esc(&format!("{} {}", short(info.kind), coord(t)))
         );
+        // The role in bold, smaller when a long kernel name would not fit.
+        let role = info.role();
+        let (size, per_char) = if role.chars().count() as i64 * 85 <= (TILE_W - 20) * 10 {
+            (14, 85)
+        } else {
+            (12, 72)
+        };
         let _ = writeln!(
             s,
-            r#"<text x="{}" y="{}" font-size="14" font-weight="bold" fill="{stroke}">{}</text>"#,
+            r#"<text x="{}" y="{}" font-size="{size}" font-weight="bold" fill="{stroke}">{}</text>"#,
             x + 10,
             y + 33,
-            esc(&fit(&info.role(), (TILE_W - 20) / 8))
+            esc(&fit(&role, (TILE_W - 20) * 10 / per_char))
         );
         // Up to three lines of FIFO endpoints or links.
         let mut lines: Vec<Vec<(String, Option<&'static str>)>> = Vec::new();
@@ -480,10 +487,17 @@ impl<'a> Picture<'a> {
             s,
             r##"<text x="{bar_x}" y="{}" font-size="11" fill="#333">{}</text>"##,
             y + 141,
-            esc(&format!(
-                "locks {}/{} · BDs {}/{}",
-                info.locks.0, info.locks.1, info.bds.0, info.bds.1
-            ))
+            esc(&if info.kind == TileKind::Shim {
+                format!(
+                    "locks {}/{} · BDs set by runtime",
+                    info.locks.0, info.locks.1
+                )
+            } else {
+                format!(
+                    "locks {}/{} · BDs {}/{}",
+                    info.locks.0, info.locks.1, info.bds.0, info.bds.1
+                )
+            })
         );
         s.push_str("</g>\n");
     }

@@ -47,6 +47,15 @@ pub(crate) fn bytes(n: u64) -> String {
     }
 }
 
+/// `1 core`, `2 cores`.
+pub(crate) fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 fn tenths(n: u64, unit: u64, name: &str) -> String {
     let t = (n.saturating_mul(10) + unit / 2) / unit;
     if t.is_multiple_of(10) {
