@@ -717,7 +717,7 @@ impl<'a> Picture<'a> {
 
     fn legend_height(&self) -> i64 {
         let fifos = LEGEND_ROW * self.m.fifos.len() as i64;
-        40 + fifos + 30 + 8 * 18
+        40 + fifos + 30 + 9 * 18
     }
 
     fn legend(&self, s: &mut String, x: i64) {
@@ -776,43 +776,88 @@ impl<'a> Picture<'a> {
             r#"<text x="{x}" y="{y}" font-size="15" font-weight="bold">How to read</text>"#
         );
         y += 20;
-        let key: [(&str, &str); 8] = [
+        // (sample, text): a filled box for areas, a line for streams.
+        let key: [(Sample, &str); 9] = [
             (
-                "#e9f7ec",
-                "compute tile (core + 64 KiB); name = kernels it calls",
+                Sample::Box("#e9f7ec"),
+                "compute tile (core + 64 KiB): kernels it calls",
             ),
             (
-                "#f1ebfa",
-                "mem tile (512 KiB, no core); links split/join/forward",
-            ),
-            ("#e8f0fb", "shim tile: DMA to and from host memory"),
-            ("#f4f4f4", "faded, dashed: tile not used by the design"),
-            (
-                "#a0a0a0",
-                "memory bar: buffers by address, grey = core stack",
+                Sample::Box("#f1ebfa"),
+                "mem tile (512 KiB): links that split/join/forward",
             ),
             (
-                "#fafafa",
-                "small squares: stream switches; routes run between",
+                Sample::Box("#e8f0fb"),
+                "shim tile: DMA to and from host memory",
             ),
             (
-                "#1f77b4",
-                "solid line: FIFO stream as routed; dashed: shared memory",
+                Sample::Box("#f4f4f4"),
+                "faded: tile the design does not use",
             ),
-            (UNATTRIBUTED, "grey line: connection carrying no FIFO"),
+            (
+                Sample::Box("#a0a0a0"),
+                "memory bar: buffers by address; grey = stack",
+            ),
+            (
+                Sample::Box("#fafafa"),
+                "squares: stream switches (and shim muxes)",
+            ),
+            (
+                Sample::Line("#1f77b4", false),
+                "FIFO stream as routed, arrow at consumer",
+            ),
+            (
+                Sample::Line("#1f77b4", true),
+                "FIFO through shared memory (no DMA)",
+            ),
+            (
+                Sample::Line(UNATTRIBUTED, false),
+                "stream connection carrying no FIFO",
+            ),
         ];
-        for (color, text) in key {
+        for (sample, text) in key {
+            match sample {
+                Sample::Box(color) => {
+                    let _ = write!(
+                        s,
+                        r##"<rect x="{x}" y="{}" width="20" height="12" fill="{color}" stroke="#999"/>"##,
+                        y - 10
+                    );
+                }
+                Sample::Line(color, dashed) => {
+                    let _ = write!(
+                        s,
+                        r#"<path d="M{x} {} L{} {}" stroke="{color}" stroke-width="2.2"{}/>"#,
+                        y - 4,
+                        x + 16,
+                        y - 4,
+                        if dashed {
+                            r#" stroke-dasharray="5 3""#
+                        } else {
+                            ""
+                        }
+                    );
+                    let _ = write!(s, "{}", arrowhead((x, y - 4), (x + 22, y - 4), color));
+                }
+            }
             let _ = writeln!(
                 s,
-                r##"<rect x="{x}" y="{}" width="14" height="12" fill="{color}" stroke="#999"/><text x="{}" y="{y}" font-size="11">{}</text>"##,
-                y - 10,
-                x + 22,
+                r#"<text x="{}" y="{y}" font-size="11">{}</text>"#,
+                x + 30,
                 esc(text)
             );
             y += 18;
         }
         s.push_str("</g>\n");
     }
+}
+
+/// A sample in the legend's key.
+enum Sample {
+    /// A filled box of this colour.
+    Box(&'static str),
+    /// A line of this colour, dashed or not, with an arrowhead.
+    Line(&'static str, bool),
 }
 
 /// `1024xi32` for `memref<1024xi32>`.
