@@ -339,6 +339,28 @@ fn every_design_page_is_well_formed_and_holds_the_picture_and_tables() {
     }
 }
 
+#[test]
+fn text_is_escaped_in_the_picture_and_the_page() {
+    // A design name with markup characters (names of designs are free text).
+    let mut d = cross_column();
+    d.name = "a<b & \"c\" 'd'>".into();
+    let phys = lowered(&d);
+    let svg = aie_dsl::report::svg(&d, &phys);
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed despite the name");
+    assert!(doc
+        .descendants()
+        .any(|n| n.text() == Some("a<b & \"c\" 'd'> on npu1_3col")));
+    let html = aie_dsl::report::html(&d, &phys, 8);
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&html, opts).expect("well-formed page");
+    assert!(doc
+        .descendants()
+        .any(|n| n.has_tag_name("h1") && n.text() == Some("a<b & \"c\" 'd'> on npu1_3col")));
+}
+
 /// Runs `cmd` for at most `limit`, its standard output into `out` (a file: a pipe left unread
 /// would block a large output); its exit status, or why not.
 fn run_with_timeout(
