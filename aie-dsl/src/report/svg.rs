@@ -249,6 +249,7 @@ impl<'a> Picture<'a> {
             s,
             r##"<rect x="0" y="0" width="{w}" height="{h}" fill="#ffffff"/>"##
         );
+        self.style(&mut s);
         self.title(&mut s);
         self.tiles(&mut s);
         self.switches(&mut s);
@@ -257,6 +258,24 @@ impl<'a> Picture<'a> {
         self.legend(&mut s, legend_x);
         s.push_str("</svg>\n");
         s
+    }
+
+    /// Hover highlighting in CSS (no scripts): pointing at a FIFO's route or its legend entry
+    /// fades the other FIFOs. Browsers without `:has` still highlight on the route itself.
+    fn style(&self, s: &mut String) {
+        s.push_str("<style>\n");
+        s.push_str("#fifos:hover > g:not(:hover) { opacity: 0.15; }\n");
+        s.push_str("#fifos > g:hover > path { stroke-width: 3.5; }\n");
+        s.push_str("[id^=\"legend-fifo-\"] { cursor: default; }\n");
+        for f in &self.m.fifos {
+            let _ = writeln!(
+                s,
+                "svg:has(#{}:hover) #fifos > g:not(#{}) {{ opacity: 0.15; }}",
+                css_id(&id("legend-fifo", &f.name)),
+                css_id(&id("fifo", &f.name))
+            );
+        }
+        s.push_str("</style>\n");
     }
 
     fn title(&self, s: &mut String) {
@@ -850,6 +869,11 @@ impl<'a> Picture<'a> {
         }
         s.push_str("</g>\n");
     }
+}
+
+/// An id (from [`id`]: letters, digits, `_`, `-`, `.`) as a CSS selector: `.` escaped.
+fn css_id(id: &str) -> String {
+    id.replace('.', "\\.")
 }
 
 /// A sample in the legend's key.
