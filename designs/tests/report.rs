@@ -251,6 +251,42 @@ fn routes_across_columns_and_shared_memory_are_drawn() {
 }
 
 #[test]
+fn routes_end_where_mlir_aie_routes_them() {
+    // Hand-traced from aie-opt's output for vector_add_4core (mlir-aie 5ff2ab97d,
+    // `aie-create-pathfinder-flows`): the bias broadcast leaves mem tile (0,1) on DMA 4 ->
+    // North 2; (0,2) South 2 -> North 3 and DMA 1; (0,3) South 3 -> North 0 and DMA 1; (0,4)
+    // South 0 -> North 3 and DMA 1; (0,5) South 3 -> DMA 1. a1 leaves on DMA 1 -> North 5;
+    // (0,2) South 5 -> North 2; (0,3) South 2 -> DMA 0. c_out leaves (0,1) on DMA 5 -> South 2;
+    // switchbox (0,0) North 2 -> South 2; shim mux North 2 -> DMA 0.
+    let (_, d, phys) = designs()
+        .iter()
+        .find(|(n, _, _)| n == "vector_add_4core")
+        .unwrap();
+    let svg = aie_dsl::report::svg(d, phys);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let arrivals = |fifo: &str| -> Vec<String> {
+        let mut v: Vec<String> = element_by_id(&doc, &format!("fifo-{fifo}"))
+            .unwrap()
+            .children()
+            .filter(|n| n.has_tag_name("path"))
+            .filter_map(|n| n.children().find(|c| c.has_tag_name("title")))
+            .filter_map(|t| t.text().map(str::to_string))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        arrivals("bias"),
+        [2, 3, 4, 5].map(|r| format!("bias arrives at (0,{r}) DMA S2MM channel 1"))
+    );
+    assert_eq!(arrivals("a1"), ["a1 arrives at (0,3) DMA S2MM channel 0"]);
+    assert_eq!(
+        arrivals("c_out"),
+        ["c_out arrives at (0,0) DMA S2MM channel 0"]
+    );
+}
+
+#[test]
 fn the_svg_is_deterministic() {
     for (name, d, phys) in designs() {
         let a = aie_dsl::report::svg(d, phys);

@@ -203,7 +203,7 @@ impl<'a> Picture<'a> {
         slave: Port,
         used: &mut BTreeSet<(Place, usize)>,
         segs: &mut Vec<(Pt, Pt)>,
-        ends: &mut Vec<(Pt, Pt)>,
+        ends: &mut Vec<End>,
     ) {
         let Some(sw) = self.m.switches.get(&place.key()) else {
             return;
@@ -223,7 +223,12 @@ impl<'a> Picture<'a> {
                 None => {
                     let t = self.tile_port(place.tile(), *mst, true);
                     segs.push((out, t));
-                    ends.push((out, t));
+                    ends.push(End {
+                        from: out,
+                        at: t,
+                        tile: place.tile(),
+                        port: *mst,
+                    });
                 }
             }
         }
@@ -654,8 +659,13 @@ impl<'a> Picture<'a> {
                     path(&segs),
                     f.color
                 );
-                for &(a, b) in &ends {
-                    let _ = writeln!(s, "{}", arrowhead(a, b, f.color));
+                for e in &ends {
+                    let what = match e.port.0 {
+                        WireBundle::Dma => format!("DMA S2MM channel {}", e.port.1),
+                        b => format!("{} port {}", b.keyword(), e.port.1),
+                    };
+                    let title = format!("{} arrives at {} {what}", f.name, coord(e.tile));
+                    let _ = writeln!(s, "{}", arrowhead_titled(e.from, e.at, f.color, &title));
                 }
             }
             // Consumers no route reaches: the tiles share memory (or the FIFO has no DMA).
@@ -669,7 +679,8 @@ impl<'a> Picture<'a> {
                     r#"<path d="M{} {} L{} {}" stroke="{}" stroke-width="2.2" stroke-dasharray="6 4"/>"#,
                     a.0, a.1, b.0, b.1, f.color
                 );
-                let _ = writeln!(s, "{}", arrowhead(a, b, f.color));
+                let title = format!("{} reaches {} through shared memory", f.name, coord(c));
+                let _ = writeln!(s, "{}", arrowhead_titled(a, b, f.color, &title));
             }
             s.push_str("</g>\n");
         }
@@ -980,6 +991,25 @@ fn path(segs: &[(Pt, Pt)]) -> String {
         last = Some(b);
     }
     d.trim_end().to_string()
+}
+
+/// Where a traced stream enters a tile.
+struct End {
+    /// The last point before the tile.
+    from: Pt,
+    /// The tile's port point.
+    at: Pt,
+    /// The tile.
+    tile: (u32, u32),
+    /// The master port of the switch that feeds it.
+    port: Port,
+}
+
+/// [`arrowhead`] with a hover text.
+fn arrowhead_titled(a: Pt, b: Pt, color: &str, title: &str) -> String {
+    let head = arrowhead(a, b, color);
+    let open = head.strip_suffix("/>").unwrap_or(&head);
+    format!("{open}><title>{}</title></path>", esc(title))
 }
 
 /// A filled arrowhead at `b`, pointing from `a`.
