@@ -121,8 +121,8 @@ pub(crate) struct TileInfo {
     pub outputs: Vec<usize>,
     /// Links through it, as text.
     pub links: Vec<String>,
-    /// The same, short (`split: a_in → a0…a3`).
-    pub link_lines: Vec<String>,
+    /// The same as parts: kind, input FIFOs, output FIFOs (indices into [`Model::fifos`]).
+    pub link_parts: Vec<LinkParts>,
 }
 
 impl TileInfo {
@@ -176,7 +176,7 @@ struct LinkText {
     /// Full text.
     text: String,
     /// Short text for the tile box.
-    short: String,
+    parts: LinkParts,
     /// Its FIFOs, as indices.
     members: Vec<usize>,
 }
@@ -196,14 +196,15 @@ pub(crate) struct Model {
     pub flows: Vec<(DmaEnd, DmaEnd)>,
 }
 
-/// `a` for one name, `a, b` for two, `a…d` for more (the first and the last).
-fn span(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [a] => a.clone(),
-        [a, b] => format!("{a}, {b}"),
-        [a, .., z] => format!("{a}…{z}"),
-    }
+/// A link in parts, for drawing.
+#[derive(Clone, Debug)]
+pub(crate) struct LinkParts {
+    /// `forward`, `split` or `join`.
+    pub kind: &'static str,
+    /// Input FIFOs.
+    pub inputs: Vec<usize>,
+    /// Output FIFOs.
+    pub outputs: Vec<usize>,
 }
 
 /// `(c,r)`.
@@ -249,11 +250,11 @@ impl Model {
                 names(&l.inputs).join(", "),
                 names(&l.outputs).join(", ")
             );
-            let short = format!(
-                "{kind}: {} → {}",
-                span(&names(&l.inputs)),
-                span(&names(&l.outputs))
-            );
+            let parts = LinkParts {
+                kind,
+                inputs: l.inputs.iter().filter_map(|f| index_of(*f)).collect(),
+                outputs: l.outputs.iter().filter_map(|f| index_of(*f)).collect(),
+            };
             let tile = l
                 .outputs
                 .first()
@@ -268,7 +269,7 @@ impl Model {
             link_texts.push(LinkText {
                 tile,
                 text,
-                short,
+                parts,
                 members,
             });
         }
@@ -335,10 +336,10 @@ impl Model {
                 .filter(|l| l.tile == Some(here))
                 .map(|l| l.text.clone())
                 .collect();
-            let link_lines = link_texts
+            let link_parts = link_texts
                 .iter()
                 .filter(|l| l.tile == Some(here))
-                .map(|l| l.short.clone())
+                .map(|l| l.parts.clone())
                 .collect();
             tiles.insert(
                 here,
@@ -360,7 +361,7 @@ impl Model {
                     inputs,
                     outputs,
                     links,
-                    link_lines,
+                    link_parts,
                 },
             );
         }

@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use super::model::{coord, Model, TileInfo};
+use super::model::{coord, LinkParts, Model, TileInfo};
 use super::xml::{bytes, count, esc, id};
 use crate::ir::Design;
 use crate::lower::physical::Physical;
@@ -402,23 +402,36 @@ impl<'a> Picture<'a> {
             TileKind::Shim => ("to host: ", "from host: "),
             _ => ("in: ", "out: "),
         };
+        let link_line = |l: &LinkParts| -> Vec<(String, Option<&'static str>)> {
+            let mut v = vec![(format!("{}: ", l.kind), None)];
+            v.extend(span(&names(&l.inputs)));
+            v.push((" → ".to_string(), None));
+            v.extend(span(&names(&l.outputs)));
+            v
+        };
         if info.kind == TileKind::Mem && !info.links.is_empty() {
-            for l in &info.link_lines {
-                lines.push(vec![(l.clone(), None)]);
+            for l in &info.link_parts {
+                lines.push(link_line(l));
             }
         } else {
+            let joined = |label: &str, v: &[usize]| {
+                let mut l = vec![(label.to_string(), None)];
+                for (k, n) in names(v).into_iter().enumerate() {
+                    if k > 0 {
+                        l.push((", ".to_string(), None));
+                    }
+                    l.push(n);
+                }
+                l
+            };
             if !info.outputs.is_empty() {
-                let mut l = vec![(out_label.to_string(), None)];
-                l.extend(names(&info.outputs));
-                lines.push(l);
+                lines.push(joined(out_label, &info.outputs));
             }
             if !info.inputs.is_empty() {
-                let mut l = vec![(in_label.to_string(), None)];
-                l.extend(names(&info.inputs));
-                lines.push(l);
+                lines.push(joined(in_label, &info.inputs));
             }
-            for l in &info.link_lines {
-                lines.push(vec![(l.clone(), None)]);
+            for l in &info.link_parts {
+                lines.push(link_line(l));
             }
         }
         let shown = lines.len().min(3);
@@ -911,6 +924,15 @@ fn short(kind: TileKind) -> &'static str {
     }
 }
 
+/// Coloured names as pieces: `a`; `a, b`; or `a…z` (first and last) for more.
+fn span(names: &[(String, Option<&'static str>)]) -> Vec<(String, Option<&'static str>)> {
+    match names {
+        [a, b] => vec![a.clone(), (", ".into(), None), b.clone()],
+        [a, .., z] if names.len() > 2 => vec![a.clone(), ("…".into(), None), z.clone()],
+        other => other.to_vec(),
+    }
+}
+
 /// `text`, cut to `max` characters with an ellipsis.
 fn fit(text: &str, max: i64) -> String {
     let max = usize::try_from(max.max(2)).unwrap_or(2);
@@ -923,8 +945,8 @@ fn fit(text: &str, max: i64) -> String {
     }
 }
 
-/// One line of text from coloured pieces (the first piece is a label, the rest names joined by
-/// commas), cut to `max` characters; `more` extra lines not shown are counted at the end.
+/// One line of text from pieces (plain or coloured), cut to `max` characters: what does not
+/// fit is counted (`+2` names) or elided; `more` lines not shown are counted at the end.
 fn text_line(
     s: &mut String,
     x: i64,
@@ -936,26 +958,25 @@ fn text_line(
     let max = usize::try_from(max).unwrap_or(0);
     let _ = write!(s, r#"<text x="{x}" y="{y}">"#);
     let mut used = 0usize;
-    let mut names = 0usize;
     for (i, (text, color)) in pieces.iter().enumerate() {
-        let sep = if names > 0 { ", " } else { "" };
-        let len = sep.len() + text.chars().count();
-        let left = pieces.len() - i;
-        let reserve = if left > 1 { 4 } else { 0 };
-        if used + len + reserve > max && i > 0 {
-            let _ = write!(s, "{}", esc(&format!(" +{left}")));
+        let len = text.chars().count();
+        let reserve = if i + 1 < pieces.len() { 4 } else { 0 };
+        if i > 0 && used + len + reserve > max {
+            let names = pieces[i..].iter().filter(|p| p.1.is_some()).count();
+            let rest = if names > 0 {
+                format!(" +{names}")
+            } else {
+                "…".to_string()
+            };
+            let _ = write!(s, "{}", esc(&rest));
             used = max;
             break;
-        }
-        if color.is_some() {
-            names += 1;
         }
         let shown = if i == 0 {
             fit(text, max as i64)
         } else {
             text.clone()
         };
-        let _ = write!(s, "{}", esc(sep));
         match color {
             Some(c) => {
                 let _ = write!(
