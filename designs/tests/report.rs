@@ -321,6 +321,19 @@ fn the_estimate_follows_the_design_sizes() {
     assert_eq!(est.bytes_from_device, n * 4);
     // The busiest shim channel moves n i32: n cycles at 4 bytes a cycle, 1 ns each.
     assert_eq!(est.busiest_channel_ns, n);
+    // Objects per run: `a` is REPEATS objects of CORES parts; the bias one object; a split or
+    // join moves one object on each side per object of the other.
+    let objects = |name: &str| {
+        est.fifo_objects
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, o, _)| *o)
+    };
+    for f in ["a_in", "a0", "a3", "c1", "c_out"] {
+        assert_eq!(objects(f), Some(u64::from(REPEATS)), "{f}");
+    }
+    assert_eq!(objects("bias_in"), Some(1));
+    assert_eq!(objects("bias"), Some(1));
     // Each core gets REPEATS objects of its part of `a` per run and adds once per object.
     assert_eq!(est.calls.len(), CORES as usize);
     for c in &est.calls {

@@ -66,6 +66,9 @@ pub struct Estimate {
     pub busiest_channel_ns: u64,
     /// Kernel calls, per core and kernel.
     pub calls: Vec<KernelCalls>,
+    /// Objects each FIFO moves per run, where the transfers and core programs determine it,
+    /// in FIFO order: `(name, objects, bytes)`.
+    pub fifo_objects: Vec<(String, u64, u64)>,
 }
 
 /// Nanoseconds one shim channel needs for `bytes` (whole cycles), saturating.
@@ -142,12 +145,23 @@ pub fn estimate(design: &Design) -> Estimate {
         }
     }
     let busiest = per_channel.values().copied().max().unwrap_or(0);
+    let calls = kernel_calls(d, &mut objects);
+    let fifo_objects = d
+        .fifos
+        .iter()
+        .filter_map(|(id, f)| {
+            objects
+                .get(&id)
+                .map(|&n| (f.name.clone(), n, n.saturating_mul(f.elem.bytes())))
+        })
+        .collect();
     Estimate {
         bytes_to_device: sum(TransferDir::ToDevice),
         bytes_from_device: sum(TransferDir::FromDevice),
         busiest_channel_bytes: busiest,
         busiest_channel_ns: dma_ns(busiest),
-        calls: kernel_calls(d, objects),
+        calls,
+        fifo_objects,
         transfers,
     }
 }
@@ -182,7 +196,7 @@ fn count(body: &[CoreStmt], times: u64, c: &mut Counts) {
 /// transfers, pass through links unchanged in number (a split or join moves one object on
 /// each side per object of the other), and through a core: iterations per run = objects of a
 /// FIFO it uses / objects it releases of that FIFO per iteration.
-fn kernel_calls(d: &Design, mut objects: BTreeMap<FifoId, u64>) -> Vec<KernelCalls> {
+fn kernel_calls(d: &Design, objects: &mut BTreeMap<FifoId, u64>) -> Vec<KernelCalls> {
     struct CoreCounts {
         tile: (u32, u32),
         endless: bool,

@@ -113,7 +113,7 @@ pub fn html(design: &Design, phys: &Physical, insts_len: usize) -> String {
 
     // FIFOs.
     s.push_str("<h2>ObjectFIFOs</h2>\n<table id=\"table-fifos\">\n");
-    s.push_str("<tr><th>FIFO</th><th>producer</th><th>consumers</th><th>depth</th><th>object</th><th>bytes / object</th><th>transport</th><th>link</th></tr>\n");
+    s.push_str("<tr><th>FIFO</th><th>producer</th><th>consumers</th><th>depth</th><th>object</th><th>bytes / object</th><th>transport</th><th>link</th><th>objects / run (estimate)</th></tr>\n");
     for f in &m.fifos {
         let cons: Vec<String> = f.consumers.iter().map(|c| coord(*c)).collect();
         let transport = if f.flows.is_empty() {
@@ -123,7 +123,7 @@ pub fn html(design: &Design, phys: &Physical, insts_len: usize) -> String {
         };
         let _ = writeln!(
             s,
-            "<tr><td><span class=\"sw\" style=\"background:{}\"></span>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><span class=\"sw\" style=\"background:{}\"></span>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
             f.color,
             esc(&f.name),
             esc(&coord(f.producer)),
@@ -132,7 +132,12 @@ pub fn html(design: &Design, phys: &Physical, insts_len: usize) -> String {
             esc(&f.elem.to_string()),
             f.elem.bytes(),
             esc(&transport),
-            esc(f.link.as_deref().unwrap_or(""))
+            esc(f.link.as_deref().unwrap_or("")),
+            esc(&est
+                .fifo_objects
+                .iter()
+                .find(|(n, _, _)| *n == f.name)
+                .map_or_else(|| "?".to_string(), |(_, n, b)| format!("{n} ({})", bytes(*b))))
         );
     }
     s.push_str("</table>\n");
