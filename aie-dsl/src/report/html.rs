@@ -15,7 +15,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:26px 0 8px;border-bott
 p.note{color:#555;font-size:13px;margin:4px 0}\
 .picture{overflow:auto;border:1px solid #ddd;padding:4px}.picture svg{max-width:100%;width:auto;height:auto}.picture.fit svg{max-height:92vh}\
 table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}\
-th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.t{white-space:nowrap}\
 .sw{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:middle;border-radius:2px}\
 .est{background:#fff8e1;border:1px solid #e6c200;padding:6px 10px}";
 
@@ -80,7 +80,7 @@ pub fn html(design: &Design, phys: &Physical, insts_len: usize) -> String {
             "-".into()
         };
         let bds = if info.kind == crate::target::TileKind::Shim {
-            format!("set by the runtime (of {})", info.bds.1)
+            format!("runtime / {}", info.bds.1)
         } else {
             format!("{}/{}", info.bds.0, info.bds.1)
         };
@@ -95,7 +95,7 @@ pub fn html(design: &Design, phys: &Physical, insts_len: usize) -> String {
         }
         let _ = writeln!(
             s,
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}/{}</td><td>{}</td></tr>",
+            "<tr><td class=\"t\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}</td><td class=\"n\">{}/{}</td><td class=\"n\">{}/{}</td><td>{}</td></tr>",
             esc(&format!("{} {}", info.kind, coord(t))),
             esc(&info.role()),
             esc(&mem),
@@ -109,7 +109,7 @@ pub fn html(design: &Design, phys: &Physical, insts_len: usize) -> String {
             esc(&bufs)
         );
     }
-    s.push_str("</table>\n");
+    s.push_str("</table>\n<p class=\"note\">Memory includes the core's stack. Shim tiles have no data memory; their buffer descriptors are written by the runtime sequence for each transfer.</p>\n");
 
     // FIFOs.
     s.push_str("<h2>ObjectFIFOs</h2>\n<table id=\"table-fifos\">\n");
