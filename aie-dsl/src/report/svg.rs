@@ -72,8 +72,12 @@ impl Place {
 /// channels, locks and buffer descriptors; every ObjectFIFO as coloured arrows along the routes
 /// configured in the switchboxes (dashed when the tiles share memory); and a legend.
 ///
-/// Elements carry ids: `tile-<col>-<row>` for each tile of the design, `fifo-<name>` for each
-/// ObjectFIFO, `sb-<col>-<row>` for switchboxes, `legend-fifo-<name>` for legend entries.
+/// Elements carry ids: `tile-<col>-<row>` for each tile of the design (`free-<col>-<row>` for
+/// the device's other tiles), `fifo-<name>` for each ObjectFIFO (its route, arrowheads with a
+/// hover text naming where it arrives, and hover text with depth and type), `sb-<col>-<row>`
+/// and `mux-<col>-<row>` for stream switches and shim muxes, `legend-fifo-<name>` for legend
+/// entries, `routes-other` for connections that carry no FIFO. Characters of names other than
+/// letters, digits, `_`, `-` and `.` become `_` in ids.
 pub fn svg(design: &Design, phys: &Physical) -> String {
     let m = Model::new(design, phys);
     Picture::new(design, &m).draw()
