@@ -291,6 +291,16 @@ pub mod npu1 {
     pub const CORE_ARCH: &str = "aie2";
     /// ELF `e_machine` of core executables (AIE).
     pub const CORE_ELF_MACHINE: u16 = 264;
+
+    // --- Throughput figures for rough estimates (report/cost.rs); not used by any pass. ---
+
+    /// Bytes one shim DMA channel moves per AIE clock cycle: its stream port is 32 bits wide
+    /// (AMD AM020 "Versal Adaptive SoC AIE-ML Architecture Manual", array interface; UG1603
+    /// "the DMA has two 32-bit incoming streams ... and two 32-bit streams to the AI Engine-ML").
+    pub const SHIM_DMA_BYTES_PER_CYCLE: u64 = 4;
+    /// AIE array clock assumed for estimates, in Hz: a nominal 1 GHz. The clock of a given
+    /// Ryzen AI part varies with its power state, so times derived from this are estimates.
+    pub const ESTIMATE_CLOCK_HZ: u64 = 1_000_000_000;
 }
 
 impl Device {
