@@ -17,6 +17,24 @@ pub enum Error {
     /// MLIR rejected the module we built (a bug in aie-dsl: please report it with the design).
     #[error(transparent)]
     Emit(#[from] EmitError),
+    /// A core's LLVM IR could not be made.
+    #[error(transparent)]
+    CoreLlvm(#[from] crate::lower::core_llvm::CoreLlvmError),
+    /// A core's linker script could not be made.
+    #[error(transparent)]
+    LdScript(#[from] crate::back::ldscript::LdScriptError),
+    /// Peano failed on a kernel or a core.
+    #[error(transparent)]
+    Peano(#[from] crate::back::peano::PeanoError),
+    /// The configuration (CDO) could not be written, e.g. a core ELF does not fit its tile.
+    #[error(transparent)]
+    Cdo(#[from] crate::back::cdo::CdoError),
+    /// The PDI could not be written.
+    #[error(transparent)]
+    Pdi(#[from] crate::back::pdi::PdiError),
+    /// The xclbin could not be written.
+    #[error(transparent)]
+    Xclbin(#[from] crate::back::xclbin::XclbinError),
     /// Writing an output file failed.
     #[error(
         "could not write {path}: {source}; check that the folder is writable and the disk has room"

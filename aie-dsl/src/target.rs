@@ -9,8 +9,8 @@ use std::fmt;
 pub mod model;
 
 pub use model::{Field, TargetModel, NPU1};
-pub mod regs;
 pub mod regmap;
+pub mod regs;
 
 /// A device the design is built for.
 ///

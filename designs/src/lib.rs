@@ -47,6 +47,24 @@ pub fn default_out_dir() -> PathBuf {
     PathBuf::from("build")
 }
 
+/// The build options of this crate's designs: every artifact into `out`, kernels from
+/// [`kernels_dir`].
+pub fn build_options(out: impl Into<PathBuf>) -> aie_dsl::BuildOptions {
+    aie_dsl::BuildOptions::new(out).kernels_dir(kernels_dir())
+}
+
+/// What a build wrote and what it could not write here, a line each.
+pub fn describe(b: &aie_dsl::Built) -> String {
+    let mut s = String::new();
+    for (artifact, path) in &b.files {
+        s.push_str(&format!("wrote {} ({artifact})\n", path.display()));
+    }
+    for (artifact, why) in &b.missing {
+        s.push_str(&format!("not written: {artifact}: {why}\n"));
+    }
+    s
+}
+
 /// Runs one design as the examples do: builds every artifact with [`aie_dsl::build`] into
 /// `--out DIR` (default [`default_out_dir`]), prints where the files went and the summary.
 /// Returns the process exit code.
@@ -62,12 +80,10 @@ pub fn run_example(design: DesignFn) -> i32 {
             }
         }
     }
-    let options = aie_dsl::BuildOptions::new(out);
+    let options = build_options(out);
     match design().and_then(|d| aie_dsl::build(&d, &options)) {
         Ok(b) => {
-            for (_, path) in &b.files {
-                println!("wrote {}", path.display());
-            }
+            print!("{}", describe(&b));
             print!("{}", b.summary);
             0
         }

@@ -3,6 +3,6 @@
 pub mod cdo;
 pub mod insts;
 pub mod ldscript;
-pub mod peano;
 pub mod pdi;
+pub mod peano;
 pub mod xclbin;

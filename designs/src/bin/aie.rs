@@ -3,7 +3,8 @@
 //! ```text
 //! aie list                         the registered designs
 //! aie build NAME [--out DIR]       every artifact into DIR/NAME/ (default build/)
-//! aie report NAME                  the design's resources per tile, before and after lowering
+//! aie report NAME [--out DIR]      the picture and report page, and the resources per tile
+//! aie inspect FILE...              what an xclbin, PDI, CDO or insts.bin holds
 //! ```
 
 use std::path::PathBuf;
@@ -31,10 +32,20 @@ enum Command {
         #[arg(long, default_value = "build")]
         out: PathBuf,
     },
-    /// Print a design's resources per tile, before and after lowering.
+    /// Write a design's picture (SVG) and report page (HTML); print its resources per tile.
     Report {
         /// The design's name (see `aie list`).
         name: String,
+        /// The output folder.
+        #[arg(long, default_value = "build")]
+        out: PathBuf,
+    },
+    /// Describe xclbin, PDI, CDO or insts.bin files: sections, kernels, partitions, and every
+    /// configuration write named by tile and register.
+    Inspect {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
 }
 
@@ -65,21 +76,27 @@ fn run(command: Command) -> Result<String, String> {
         }
         Command::Build { name, out: dir } => {
             let design = load(&name)?;
-            let built = aie_dsl::build(&design, &aie_dsl::BuildOptions::new(dir))
-                .map_err(|e| e.to_string())?;
-            for (artifact, path) in &built.files {
-                let _ = writeln!(out, "wrote {} ({artifact})", path.display());
+            let built =
+                aie_dsl::build(&design, &designs::build_options(dir)).map_err(|e| e.to_string())?;
+            out.push_str(&designs::describe(&built));
+            Ok(out)
+        }
+        Command::Report { name, out: dir } => {
+            let design = load(&name)?;
+            let options =
+                designs::build_options(dir).only([aie_dsl::Artifact::Svg, aie_dsl::Artifact::Html]);
+            let built = aie_dsl::build(&design, &options).map_err(|e| e.to_string())?;
+            out.push_str(&built.summary);
+            out.push_str(&designs::describe(&built));
+            if let Some(page) = built.path(aie_dsl::Artifact::Html) {
+                let _ = writeln!(out, "open {} in a browser", page.display());
             }
             Ok(out)
         }
-        Command::Report { name } => {
-            let design = load(&name)?;
-            let lowered = aie_dsl::lower::lower(&design).map_err(|e| e.to_string())?;
-            out.push_str(&aie_dsl::report::summary(&design));
-            out.push_str(&aie_dsl::report::lowered_summary(
-                &design,
-                &lowered.physical,
-            ));
+        Command::Inspect { files } => {
+            for f in files {
+                out.push_str(&aie_dsl::inspect::inspect_file(&f).map_err(|e| e.to_string())?);
+            }
             Ok(out)
         }
     }

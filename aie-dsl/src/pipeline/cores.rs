@@ -1,0 +1,120 @@
+//! The cores' stage: per core its linker script and LLVM IR, then — where Peano is installed —
+//! the kernels' objects and the core ELFs, as aiecc's `compileCore` makes them.
+
+use crate::back::cdo::CoreElf;
+use crate::back::peano::{CoreJob, Lookup, Peano};
+use crate::lower::physical::Physical;
+use crate::valid::Validated;
+use crate::Error;
+
+use super::{Artifact, BuildOptions, Out};
+
+/// The folder, inside the design's output folder, where Peano's intermediate files go.
+const WORK_DIR: &str = "peano";
+
+/// Writes the linker scripts and LLVM IR asked for and returns every core's ELF, or `None`
+/// (with the reason in `missing`) when they cannot be made here. A design without cores has
+/// no ELFs to make and gets `Some(vec![])`.
+pub(super) fn build(
+    design: &Validated,
+    phys: &Physical,
+    options: &BuildOptions,
+    out: &mut Out,
+    missing: &mut Vec<(Artifact, String)>,
+) -> Result<Option<Vec<CoreElf>>, Error> {
+    let needs_elfs = [
+        Artifact::Elf,
+        Artifact::Cdo,
+        Artifact::Pdi,
+        Artifact::Xclbin,
+    ]
+    .iter()
+    .any(|a| options.wants(*a));
+    let mut jobs = Vec::new();
+    for core in &phys.cores {
+        let Some((col, row)) = design.coords(core.tile) else {
+            continue;
+        };
+        let base = format!("core_{col}_{row}");
+        let ld_script = crate::back::ldscript::write(design, phys, core.tile)?;
+        if options.wants(Artifact::LdScript) {
+            out.write_named(
+                Artifact::LdScript,
+                &format!("{base}.ld.script"),
+                ld_script.as_bytes(),
+            )?;
+        }
+        if !(options.wants(Artifact::CoreLlvm) || needs_elfs) {
+            continue;
+        }
+        let ll = crate::lower::core_llvm::core_ir(design, phys, core.tile)?;
+        if options.wants(Artifact::CoreLlvm) {
+            out.write_named(Artifact::CoreLlvm, &format!("{base}.ll"), ll.as_bytes())?;
+        }
+        jobs.push((core.link_with.clone(), (col, row), ll, ld_script));
+    }
+    if jobs.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    if !needs_elfs {
+        return Ok(None);
+    }
+    let lookup = Lookup {
+        explicit: options.peano.as_deref(),
+        ..Lookup::default()
+    };
+    let peano = match Peano::locate(&lookup) {
+        Ok(p) => p,
+        Err(e) => {
+            missing.push((Artifact::Elf, e.to_string()));
+            return Ok(None);
+        }
+    };
+    let work = out.dir.join(WORK_DIR);
+    let mut core_jobs = Vec::new();
+    for (link_with, tile, ll, ld_script) in jobs {
+        let kernel_object = match link_with {
+            Some(object) => {
+                let kernel = design
+                    .kernels
+                    .iter()
+                    .map(|(_, k)| k)
+                    .find(|k| k.object == object);
+                let source = kernel.and_then(|k| k.source.as_ref());
+                let (Some(source), Some(dir)) = (source, options.kernels_dir.as_ref()) else {
+                    missing.push((
+                        Artifact::Elf,
+                        format!(
+                            "core ({}, {}) links with `{object}`, but no kernel names its C++ source or no kernels folder was given (BuildOptions::kernels_dir)",
+                            tile.0, tile.1
+                        ),
+                    ));
+                    return Ok(None);
+                };
+                let path = work.join(&object);
+                peano.compile_kernel(design.device, &dir.join(source), &path)?;
+                Some(path)
+            }
+            None => None,
+        };
+        core_jobs.push(CoreJob {
+            tile,
+            ll,
+            ld_script,
+            kernel_object,
+        });
+    }
+    let progress = |line: &str| eprintln!("peano: {line}");
+    let paths = peano.compile_cores(design.device, &work, &core_jobs, &progress)?;
+    let mut elfs = Vec::with_capacity(paths.len());
+    for (job, path) in core_jobs.iter().zip(paths) {
+        let elf = CoreElf::read(job.tile, &path)?;
+        let (col, row) = job.tile;
+        let name = format!("core_{col}_{row}.elf");
+        if options.wants(Artifact::Elf) {
+            out.write_named(Artifact::Elf, &name, &elf.bytes)?;
+        }
+        elfs.push(CoreElf { name, ..elf });
+    }
+    Ok(Some(elfs))
+}
