@@ -11,6 +11,7 @@ pub mod npu;
 pub mod objectfifo;
 pub mod physical;
 pub mod route;
+pub mod unroll;
 
 use indexmap::IndexMap;
 

@@ -93,6 +93,16 @@ pub enum LowerError {
         /// Memory left.
         available: u64,
     },
+    /// A core program that mlir-aie's loop unrolling rejects or that would grow without bound.
+    #[error("core ({col},{row}): {source}")]
+    Unroll {
+        /// Core column.
+        col: u32,
+        /// Core row.
+        row: u32,
+        /// What went wrong.
+        source: crate::lower::unroll::UnrollError,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -700,7 +710,7 @@ pub fn lower_resources(design: &Design) -> Result<Physical, LowerError> {
             })
             .map(|(_, _, _, n)| n.clone())
     };
-    s.phys.cores = crate::lower::core::lower_cores(d, &s.phys, &end_of);
+    s.phys.cores = crate::lower::core::lower_cores(d, &s.phys, &end_of)?;
     Ok(s.phys)
 }
 
