@@ -114,15 +114,28 @@ pub fn end_depth(design: &Design, id: FifoId, end: Option<usize>) -> u32 {
             FifoPort::Consume,
         ),
     };
-    if matches!(f.depth, crate::ir::Depth::PerEndpoint(_)) {
+    // mlir-aie gives the split-off consumer FIFO (`F_cons`) the declared consumer depth, and
+    // then, because a consumer with `dims_from_stream` makes that FIFO "need DMAs" on its own
+    // tile, sizes it again with `findObjectFifoSize` like a producer: on a compute tile that is
+    // the largest acquire + 1 even when the depths were given per endpoint
+    // (AIEObjectFifoStatefulTransform.cpp at 5ff2ab97d: `requiresDMAs`, `findObjectFifoSize`).
+    let from_stream = end
+        .and_then(|i| f.consumers.get(i))
+        .is_some_and(|c| !c.dims_from_stream.is_empty());
+    if matches!(f.depth, crate::ir::Depth::PerEndpoint(_))
+        && !(from_stream && requires_dma(design, id))
+    {
         return declared;
+    }
+    if declared == 0 {
+        return 0;
     }
     if design.tiles.get(tile).map(|t| t.kind) == Some(TileKind::Compute) {
         if let Some(max) = max_acquire(design, tile, id, port) {
             return if max == 1 && declared == 1 {
                 1
             } else {
-                max + 1
+                max.saturating_add(1)
             };
         }
     }
