@@ -89,6 +89,7 @@ enum UStmt {
     },
     Acquire {
         id: AcquireId,
+        fifo: FifoId,
         end: String,
         port: FifoPort,
         n: u32,
@@ -182,6 +183,9 @@ struct Rewriter<'p> {
     subviews: HashMap<AcquireId, Vec<BufferIx>>,
     placed_locks: &'p HashMap<crate::ir::LockId, LockIx>,
     placed_buffers: &'p HashMap<crate::ir::BufferId, BufferIx>,
+    /// The first acquire preceded by more releases than objects held: (FIFO, port, released,
+    /// held).
+    error: Option<(FifoId, FifoPort, u32, usize)>,
 }
 
 /// Whether `rel` comes before `acq` in the deepest block the two share.
@@ -259,17 +263,23 @@ impl Rewriter<'_> {
                         out.push(LStmt::UseLock {
                             lock,
                             action: LockAction::Release,
-                            value: n * self.repeat(end),
+                            value: n.saturating_mul(self.repeat(end)),
                         });
                     }
                 }
-                UStmt::Acquire { id, end, port, n } => {
+                UStmt::Acquire {
+                    id,
+                    fifo,
+                    end,
+                    port,
+                    n,
+                } => {
                     let key = (end.clone(), *port);
-                    let mut released = 0;
+                    let mut released: u32 = 0;
                     if let Some(list) = self.releases.get_mut(&key) {
                         list.retain(|(p, k)| {
                             if released_before(p, path) {
-                                released += *k;
+                                released = released.saturating_add(*k);
                                 false
                             } else {
                                 true
@@ -277,9 +287,15 @@ impl Rewriter<'_> {
                         });
                     }
                     let mut held = self.held.get(&key).cloned().unwrap_or_default();
+                    // mlir-aie checks this at every acquire that follows an earlier one of the
+                    // same end ("cannot release more elements than are already acquired").
+                    if !held.is_empty() && released as usize > held.len() && self.error.is_none() {
+                        self.error = Some((*fifo, *port, released, held.len()));
+                    }
                     let drop = (released as usize).min(held.len());
                     held.drain(..drop);
-                    let create = n.saturating_sub(held.len() as u32) * self.repeat(end);
+                    let held_n = u32::try_from(held.len()).unwrap_or(u32::MAX);
+                    let create = n.saturating_sub(held_n).saturating_mul(self.repeat(end));
                     let depth = self.phys.ends.get(end).map_or(1, |e| e.depth.max(1));
                     let index = match port {
                         FifoPort::Produce => 0,
@@ -295,7 +311,9 @@ impl Rewriter<'_> {
                         }
                     }
                     let next = self.acq_next.entry(key.clone()).or_insert(0);
-                    for _ in 0..create {
+                    // A value above the lock maximum is reported by `lower::check`; rotating
+                    // further than that would only spend memory on a rejected program.
+                    for _ in 0..create.min(crate::target::npu1::MAX_LOCK_VALUE + 1) {
                         held.push(*next);
                         *next = (*next + 1) % depth;
                     }
@@ -409,6 +427,7 @@ pub fn lower_cores(
                             end_of(*fifo, tile, *port == FifoPort::Produce).map(|end| {
                                 UStmt::Acquire {
                                     id: *id,
+                                    fifo: *fifo,
                                     end,
                                     port: *port,
                                     n: *n,
@@ -457,10 +476,22 @@ pub fn lower_cores(
             subviews: HashMap::new(),
             placed_locks: &placed_locks,
             placed_buffers: &placed_buffers,
+            error: None,
         };
         rw.collect_releases(&unrolled, &mut Vec::new());
         rw.next_block = 0;
         let body = rw.rewrite(&unrolled, &mut Vec::new());
+        if let Some((fifo, port, released, held)) = rw.error {
+            let (col, row) = d.coords(tile).unwrap_or((0, 0));
+            return Err(crate::lower::objectfifo::LowerError::OverRelease {
+                col,
+                row,
+                fifo: d.fifo_label(fifo),
+                port: port.keyword(),
+                released,
+                held,
+            });
+        }
         cores.push(PCore {
             tile,
             stack_size: core.stack_size,

@@ -6,6 +6,7 @@
 //! `aie-dma-to-npu` makes them). The ObjectFIFO transform itself, routing and buffer placement
 //! come next.
 
+pub mod check;
 pub mod core;
 pub mod npu;
 pub mod objectfifo;

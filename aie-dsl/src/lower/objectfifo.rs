@@ -93,6 +93,29 @@ pub enum LowerError {
         /// Memory left.
         available: u64,
     },
+    /// A lock value above the lock maximum.
+    #[error("{problem}")]
+    LockValue {
+        /// What and where, and what to change.
+        problem: String,
+    },
+    /// A core program that releases more objects than it holds before its next acquire
+    /// (mlir-aie: "cannot release more elements than are already acquired").
+    #[error("core ({col},{row}) releases {released} object(s) of ObjectFIFO `{fifo}` ({port}) before acquiring again, but holds only {held} (mlir-aie: \"cannot release more elements than are already acquired\"); release at most what the core acquired")]
+    OverRelease {
+        /// Core column.
+        col: u32,
+        /// Core row.
+        row: u32,
+        /// The FIFO.
+        fifo: String,
+        /// `Produce` or `Consume`.
+        port: &'static str,
+        /// Objects released since the previous acquire (after unrolling).
+        released: u32,
+        /// Objects held then.
+        held: usize,
+    },
     /// A core program that mlir-aie's loop unrolling rejects or that would grow without bound.
     #[error("core ({col},{row}): {source}")]
     Unroll {
@@ -711,6 +734,7 @@ pub fn lower_resources(design: &Design) -> Result<Physical, LowerError> {
             .map(|(_, _, _, n)| n.clone())
     };
     s.phys.cores = crate::lower::core::lower_cores(d, &s.phys, &end_of)?;
+    crate::lower::check::lock_values(d, &s.phys)?;
     Ok(s.phys)
 }
 

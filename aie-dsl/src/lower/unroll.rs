@@ -92,6 +92,9 @@ fn gcd(a: i64, b: i64) -> i64 {
     }
 }
 
+/// A visitor of `block[i]` that may rewrite the block.
+type Visit<'v, S, L> = dyn FnMut(&mut S, &mut Vec<Node<L>>, usize) -> Result<(), UnrollError> + 'v;
+
 struct State<'a, L> {
     next_id: u64,
     size: usize,
@@ -166,7 +169,7 @@ impl<L: Clone> State<'_, L> {
     fn each(
         &mut self,
         block: &mut Vec<Node<L>>,
-        visit: &mut dyn FnMut(&mut Self, &mut Vec<Node<L>>, usize) -> Result<(), UnrollError>,
+        visit: &mut Visit<'_, Self, L>,
     ) -> Result<(), UnrollError> {
         let mut i = 0;
         while i < block.len() {
