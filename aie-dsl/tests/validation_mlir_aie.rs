@@ -115,3 +115,84 @@ fn acquire_value_above_the_lock_maximum_is_rejected() {
     assert!(p.contains("with value 64"), "{p}");
     assert!(p.contains("`of`"), "{p}");
 }
+
+/// `in`: shim (0,0) → core (0,2) of 64 × `elem`; the host fills it from an argument of
+/// `arg_len` × `elem` with `t`.
+fn transfer_design(elem: ElemType, arg_len: u32, t: Transfer) -> DesignBuilder {
+    let mut d = DesignBuilder::new("xfer", Device::Npu1_1Col);
+    let ty = MemRefType::vector(64, elem);
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let k = d.kernel(Kernel::new("k", [ty.clone().into()], "k.o"));
+    let f = d.fifo("in", shim, [core], 2, ty);
+    d.core(core, |c| {
+        c.forever(|c| {
+            let x = c.consume(f, 1);
+            c.call(k, [x.get(0)]);
+            c.release(x);
+        })
+    });
+    d.runtime(|rt| {
+        let a = rt.arg(MemRefType::vector(arg_len, elem));
+        rt.fill(f, a, t);
+        rt.wait(f);
+    });
+    d
+}
+
+#[test]
+fn transfer_strides_must_be_whole_words() {
+    // verifyStridesWraps: "Stride i is … bytes, which is not divisible by 4".
+    let bad = Transfer::nd([0, 0, 0, 0], [1, 1, 2, 8], [0, 0, 9, 1]);
+    let p = the_problem(transfer_design(ElemType::I16, 1024, bad));
+    assert!(
+        p.contains("transfer #1 (fill of `in`)")
+            && p.contains("the stride of dimension 2 is 9 elements × 2 bytes = 18 bytes, not a multiple of 4 bytes"),
+        "{p}"
+    );
+    let good = Transfer::nd([0, 0, 0, 0], [1, 1, 2, 8], [0, 0, 10, 1]);
+    accepted(transfer_design(ElemType::I16, 1024, good));
+}
+
+#[test]
+fn a_repeat_of_65_with_stride_0_is_accepted() {
+    // The iteration size field stores size - 1 in 6 bits: "Size 3 exceeds the [1:64] range"
+    // is about size - 1, so 65 repeats fit and 66 do not.
+    let t = |n| Transfer::nd([0, 0, 0, 0], [n, 1, 1, 64], [0, 0, 0, 1]);
+    accepted(transfer_design(ElemType::I32, 1024, t(65)));
+    let p = the_problem(transfer_design(ElemType::I32, 1024, t(66)));
+    assert!(
+        p.contains("the outermost (repeat) size 66 exceeds 65"),
+        "{p}"
+    );
+}
+
+#[test]
+fn innermost_size_limit_counts_words() {
+    // Size 0 is checked in 32-bit words ("Size 0 exceeds the [0:1023] range"): 4092 × i8 is
+    // 1023 words, 4096 × i8 is 1024.
+    let t = |n| Transfer::nd([0, 0, 0, 0], [1, 1, 2, n], [0, 0, 8192, 1]);
+    accepted(transfer_design(ElemType::I8, 16384, t(4092)));
+    let p = the_problem(transfer_design(ElemType::I8, 16384, t(4096)));
+    assert!(
+        p.contains("the innermost size 4096 is 1024 words, above the shim BD limit of 1023 words"),
+        "{p}"
+    );
+}
+
+#[test]
+fn stride_limit_counts_words() {
+    // "Stride 1 exceeds the [1:1048576] range", on the stored stride (words - 1): an i8
+    // stride of 2^20 + 4 elements is 2^18 + 1 words; an i32 stride of 2^20 + 1 words fits,
+    // 2^20 + 2 does not.
+    let t = |s: i64| Transfer::nd([0, 0, 0, 0], [1, 1, 2, 64], [0, 0, s, 1]);
+    accepted(transfer_design(ElemType::I8, 3 << 20, t((1 << 20) + 4)));
+    accepted(transfer_design(ElemType::I32, 3 << 20, t((1 << 20) + 1)));
+    let p = the_problem(transfer_design(ElemType::I32, 3 << 20, t((1 << 20) + 2)));
+    assert!(
+        p.contains(
+            "the stride of dimension 2 is 1048578 words, above the shim BD limit of 1048577 words"
+        ),
+        "{p}"
+    );
+}

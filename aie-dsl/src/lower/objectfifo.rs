@@ -393,8 +393,11 @@ impl<'d> State<'d> {
         let mut locks = Vec::new();
         for j in 0..factor {
             for (suffix, init) in [
-                ("prod", num_elem.saturating_sub(num_init) * repeat),
-                ("cons", num_init * repeat),
+                (
+                    "prod",
+                    num_elem.saturating_sub(num_init).saturating_mul(repeat),
+                ),
+                ("cons", num_init.saturating_mul(repeat)),
             ] {
                 let name = format!("{}_{suffix}_lock_{j}", op.name);
                 let id = self.next_lock_id(creation, &name)?;

@@ -71,8 +71,9 @@ pub enum UnrollError {
     },
 }
 
-/// Largest unrolled program we build (statements, loops included).
-pub const MAX_STATEMENTS: usize = 1 << 20;
+/// Largest unrolled program we build (statements, loops included). A compute tile has 16 KiB
+/// of program memory, so far fewer statements than this could ever run.
+pub const MAX_STATEMENTS: usize = 1 << 16;
 
 /// Number of iterations of `for lower to upper step step` (MLIR's constant trip count).
 fn trip_count(lower: i64, upper: i64, step: i64) -> i64 {

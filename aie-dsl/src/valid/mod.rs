@@ -4,9 +4,11 @@
 //! Emission may assume a validated design; that keeps [`crate::emit`] simple.
 
 mod error;
+mod locks;
 mod program;
 pub mod resources;
 mod runtime;
+mod transfer;
 
 pub use error::{ValidationError, ValidationErrors};
 
@@ -31,6 +33,7 @@ pub fn validate(design: &Design) -> Result<(), ValidationErrors> {
     v.links();
     v.placed();
     program::check(&mut v);
+    locks::check(&mut v);
     runtime::check(&mut v);
     // Resource figures are only meaningful once the objects themselves are sound.
     if v.errors.is_empty() {
