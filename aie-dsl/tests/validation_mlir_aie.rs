@@ -196,3 +196,98 @@ fn stride_limit_counts_words() {
         "{p}"
     );
 }
+
+/// `in`: shim (0,0) → core (0,2) of `n` × `elem`, laid out on the core by `dims`
+/// (dims_from_stream).
+fn layout_design(elem: ElemType, n: u32, dims: Vec<Dim>) -> DesignBuilder {
+    let mut d = DesignBuilder::new("layout", Device::Npu1_1Col);
+    let ty = MemRefType::vector(n, elem);
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let k = d.kernel(Kernel::new("k", [ty.clone().into()], "k.o"));
+    let f = d.fifo_with(
+        "in",
+        FifoSpec::new(shim, [core], 2, ty.clone()).dims_from_stream(0, dims),
+    );
+    d.core(core, |c| {
+        c.forever(|c| {
+            let x = c.consume(f, 1);
+            c.call(k, [x.get(0)]);
+            c.release(x);
+        })
+    });
+    d.runtime(|rt| {
+        let a = rt.arg(MemRefType::vector(n, elem));
+        rt.fill(f, a, Transfer::linear(n));
+        rt.wait(f);
+    });
+    d
+}
+
+fn dims(v: &[(u32, u32)]) -> Vec<Dim> {
+    v.iter().map(|&(s, t)| Dim::new(s, t)).collect()
+}
+
+// The rules below are DMABDOp::verify's (lib/Dialect/AIE/IR/AIEDialect.cpp at 5ff2ab97d),
+// applied to the BDs the transform makes from the FIFO's layout.
+
+#[test]
+fn a_compute_tile_layout_has_at_most_three_dimensions() {
+    let three = dims(&[(2, 128), (8, 16), (16, 1)]);
+    accepted(layout_design(ElemType::I32, 256, three));
+    let four = dims(&[(1, 256), (2, 128), (8, 16), (16, 1)]);
+    let p = the_problem(layout_design(ElemType::I32, 256, four));
+    assert!(
+        p.contains("FIFO end `in_cons` on tile (0,2) (dims_from_stream)")
+            && p.contains("the layout has 4 dimensions, but this tile's DMA takes at most 3"),
+        "{p}"
+    );
+}
+
+#[test]
+fn a_layout_may_not_read_past_the_object() {
+    accepted(layout_design(
+        ElemType::I32,
+        256,
+        dims(&[(16, 16), (16, 1)]),
+    ));
+    let p = the_problem(layout_design(
+        ElemType::I32,
+        256,
+        dims(&[(16, 16), (17, 1)]),
+    ));
+    assert!(
+        p.contains("the layout reaches element 256 of a 256-element object"),
+        "{p}"
+    );
+}
+
+#[test]
+fn layout_sizes_stay_below_513() {
+    // DMABDOp::verify rejects `size >= (1 << 9) + 1` (its message says 1023).
+    accepted(layout_design(
+        ElemType::I32,
+        1024,
+        dims(&[(2, 512), (512, 1)]),
+    ));
+    let p = the_problem(layout_design(
+        ElemType::I32,
+        1026,
+        dims(&[(2, 513), (513, 1)]),
+    ));
+    assert!(p.contains("the layout size 513 is above 512"), "{p}");
+}
+
+#[test]
+fn narrow_elements_need_an_innermost_stride_of_one() {
+    accepted(layout_design(
+        ElemType::I16,
+        256,
+        dims(&[(2, 128), (128, 1)]),
+    ));
+    let p = the_problem(layout_design(ElemType::I16, 256, dims(&[(2, 1), (128, 2)])));
+    assert!(
+        p.contains("the innermost layout stride is 2, but for 2-byte elements it must be 1"),
+        "{p}"
+    );
+}

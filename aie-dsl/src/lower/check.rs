@@ -109,3 +109,85 @@ fn check_core(
     }
     Ok(())
 }
+
+/// The FIFO end a buffer belongs to, if any.
+fn end_of_buffer(p: &Physical, buffer: crate::lower::physical::BufferIx) -> Option<&str> {
+    p.ends
+        .iter()
+        .find(|(_, e)| e.buffers.contains(&buffer))
+        .map(|(n, _)| n.as_str())
+}
+
+/// Every BD with a data layout passes mlir-aie's `DMABDOp::verify` (`lib/Dialect/AIE/IR/
+/// AIEDialect.cpp` at 5ff2ab97d): at most 3 dimensions on a compute tile (4 on a mem tile),
+/// no access past the buffer, every stride positive and at most the buffer's length, sizes
+/// below 513 and strides below 2^19 (its exact bounds, in elements), and an innermost stride
+/// of 1 for elements narrower (or wider) than 32 bits.
+///
+/// # Errors
+/// [`LowerError::Layout`] for the first BD that breaks a rule.
+pub fn bd_layouts(d: &Design, p: &Physical) -> Result<(), LowerError> {
+    use crate::target::{DmaDir, TileKind};
+    for (tile, channels) in &p.dmas {
+        let kind = d.tiles.get(*tile).map(|t| t.kind);
+        let max_dims = if kind == Some(TileKind::Mem) { 4 } else { 3 };
+        for ch in channels {
+            for bd in &ch.bds {
+                let Some(buf) = p.buffers.get(bd.buffer) else {
+                    continue;
+                };
+                let eb = u64::from(buf.ty.elem().bytes());
+                let option = match ch.dir {
+                    DmaDir::Mm2s => "dims_to_stream",
+                    DmaDir::S2mm => "dims_from_stream",
+                };
+                let what = format!(
+                    "the DMA of FIFO end `{}` on tile {} ({option})",
+                    end_of_buffer(p, bd.buffer).unwrap_or(&buf.name),
+                    d.tile_label(*tile)
+                );
+                let fail = |problem: String| {
+                    Err(LowerError::Layout {
+                        problem: format!("{what}: {problem}"),
+                    })
+                };
+                if u64::from(bd.len).saturating_mul(eb) % 4 != 0 {
+                    return fail(format!("moves {} × {eb} bytes, not a multiple of 4 bytes (mlir-aie: \"transfer length must be multiple of 4\"); make each object a multiple of 4 bytes", bd.len));
+                }
+                if bd.dims.is_empty() {
+                    continue;
+                }
+                if bd.dims.len() > max_dims {
+                    return fail(format!("the layout has {} dimensions, but this tile's DMA takes at most {max_dims} (mlir-aie: \"Cannot give more than {max_dims} dimensions\"); merge dimensions or do the reordering on a mem tile", bd.dims.len()));
+                }
+                let n = i128::from(buf.ty.elements().min(i64::MAX as u64) as i64);
+                let max_idx: i128 = bd
+                    .dims
+                    .iter()
+                    .map(|x| i128::from(x.stride) * (i128::from(x.size) - 1))
+                    .sum();
+                if max_idx >= n {
+                    return fail(format!("the layout reaches element {max_idx} of a {n}-element object (mlir-aie: \"out of bounds access in buffer\"); shrink the sizes or strides"));
+                }
+                for x in &bd.dims {
+                    if x.stride == 0 {
+                        return fail("a layout dimension has stride 0 (mlir-aie: \"Invalid step size\"); give every dimension a positive stride".into());
+                    }
+                    if i128::from(x.stride) > n {
+                        return fail(format!("the layout stride {} exceeds the object's {n} elements (mlir-aie: \"Step size exceeds memref size\"); use a smaller stride", x.stride));
+                    }
+                    if x.size > 512 {
+                        return fail(format!("the layout size {} is above 512, the largest mlir-aie's BD verifier accepts (\"Size may not exceed 1023\" is checked as size < 513); split the dimension", x.size));
+                    }
+                    if x.stride >= 1 << 19 {
+                        return fail(format!("the layout stride {} is at least 2^19, which mlir-aie's BD verifier rejects; use a smaller stride", x.stride));
+                    }
+                }
+                if eb != 4 && bd.dims.last().is_some_and(|x| x.stride != 1) {
+                    return fail(format!("the innermost layout stride is {}, but for {}-byte elements it must be 1 (the DMA moves 32-bit words; mlir-aie: \"inner-most dim stride must be 1\"); make the innermost stride 1", bd.dims.last().map_or(0, |x| x.stride), eb));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -93,6 +93,12 @@ pub enum LowerError {
         /// Memory left.
         available: u64,
     },
+    /// A BD data layout that mlir-aie's BD verifier rejects.
+    #[error("{problem}")]
+    Layout {
+        /// Which FIFO end, what is wrong and what to change.
+        problem: String,
+    },
     /// A lock value above the lock maximum.
     #[error("{problem}")]
     LockValue {
@@ -738,6 +744,7 @@ pub fn lower_resources(design: &Design) -> Result<Physical, LowerError> {
     };
     s.phys.cores = crate::lower::core::lower_cores(d, &s.phys, &end_of)?;
     crate::lower::check::lock_values(d, &s.phys)?;
+    crate::lower::check::bd_layouts(d, &s.phys)?;
     Ok(s.phys)
 }
 
