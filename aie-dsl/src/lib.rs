@@ -83,9 +83,15 @@ pub mod __private {
 /// Validates `design` and makes its NPU instruction stream (`insts.bin` words).
 ///
 /// # Errors
-/// [`Error::Invalid`] with every problem of the design.
+/// [`Error::Invalid`] with every problem of the design; [`Error::NoRuntimeSequence`] if it
+/// has no runtime sequence (mlir-aie writes no `insts.bin` for such a design either).
 pub fn instructions(design: &ir::Design) -> Result<Vec<u32>, Error> {
     valid::validate(design)?;
+    if design.runtime.is_none() {
+        return Err(Error::NoRuntimeSequence {
+            design: design.name.clone(),
+        });
+    }
     let ops = lower::npu::lower(design, lower::npu::NpuOptions::default());
     Ok(back::insts::words(design.device, &ops))
 }

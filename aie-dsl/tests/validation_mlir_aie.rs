@@ -291,3 +291,112 @@ fn narrow_elements_need_an_innermost_stride_of_one() {
         "{p}"
     );
 }
+
+/// `a`: shim → mem tile, 256 × i32; split at the mem tile into `b` (mem tile → core (0,2)) with
+/// `offsets`.
+fn single_split(offsets: Option<Vec<u64>>) -> DesignBuilder {
+    let mut d = DesignBuilder::new("split1", Device::Npu1_1Col);
+    let t = i32s(256);
+    let shim = d.shim_tile(0);
+    let mem = d.mem_tile(0);
+    let core = d.compute_tile(0, 2);
+    let k = d.kernel(Kernel::new("k", [t.clone().into()], "k.o"));
+    let a = d.fifo("a", shim, [mem], 2, t.clone());
+    let b = d.fifo("b", mem, [core], 2, t.clone());
+    match offsets {
+        None => d.split(a, [b]),
+        Some(o) => d.split_at(a, [b], o),
+    }
+    d.core(core, |c| {
+        c.forever(|c| {
+            let x = c.consume(b, 1);
+            c.call(k, [x.get(0)]);
+            c.release(x);
+        })
+    });
+    d.runtime(|rt| {
+        let h = rt.arg(i32s(1024));
+        rt.fill(a, h, Transfer::linear(1024));
+        rt.wait(a);
+    });
+    d
+}
+
+#[test]
+fn a_split_with_one_output_is_a_forward_link() {
+    // ObjectFifoLinkOp::verify objects to offsets in a 1-to-1 link only when both src and dst
+    // offsets are given ("all offsets should be empty if there is no join or distribute"), so
+    // our builder's one-output split (dst offset 0) is accepted, as aie-opt accepts it.
+    accepted(single_split(None));
+    // A non-zero offset would be ignored by mlir-aie's forward link: we reject it.
+    let p = the_problem(single_split(Some(vec![16])));
+    assert!(
+        p.contains("link [a] -> [b]") && p.contains("takes no offsets other than a single 0"),
+        "{p}"
+    );
+}
+
+/// Cores (0,2) and (0,3) produce `p0`, `p1` (128 × i32) into mem tile (0,1), joined into `out`
+/// (256 × i32) to the shim with `dims` as `out`'s dims_to_stream.
+fn join_design(dims: Vec<Dim>) -> DesignBuilder {
+    let mut d = DesignBuilder::new("join", Device::Npu1_1Col);
+    let half = i32s(128);
+    let shim = d.shim_tile(0);
+    let mem = d.mem_tile(0);
+    let k = d.kernel(Kernel::new("k", [half.clone().into()], "k.o"));
+    let mut parts = Vec::new();
+    for row in [2, 3] {
+        let core = d.compute_tile(0, row);
+        let p = d.fifo(format!("p{}", row - 2), core, [mem], 2, half.clone());
+        d.core(core, |c| {
+            c.forever(|c| {
+                let x = c.produce(p, 1);
+                c.call(k, [x.get(0)]);
+                c.release(x);
+            })
+        });
+        parts.push(p);
+    }
+    let out = d.fifo_with(
+        "out",
+        FifoSpec::new(mem, [shim], 2, i32s(256)).dims_to_stream(dims),
+    );
+    d.join(parts, out);
+    d.runtime(|rt| {
+        let h = rt.arg(i32s(1024));
+        rt.drain(out, h, Transfer::linear(1024));
+        rt.wait(out);
+    });
+    d
+}
+
+#[test]
+fn a_join_output_layout_must_fit_the_smallest_input() {
+    // ObjectFifoLinkOp::verify: "specified output stride(s) and size(s) result in out of bounds
+    // access in join input".
+    accepted(join_design(dims(&[(2, 64), (64, 1)])));
+    let p = the_problem(join_design(dims(&[(2, 128), (128, 1)])));
+    assert!(
+        p.contains("link [p0, p1] -> [out]")
+            && p.contains("the dims_to_stream of `out` reaches element 255, but the smallest input part is 128 elements"),
+        "{p}"
+    );
+}
+
+#[test]
+fn a_design_without_runtime_sequence_has_no_instruction_stream() {
+    // aie-translate --aie-npu-to-binary fails without a runtime sequence
+    // (RuntimeSequenceOp::getForSymbolInDeviceOrError); the design itself stays valid.
+    let mut d = release_design(1);
+    d.runtime(|_| {});
+    let with_empty = d.finish().unwrap();
+    assert!(aie_dsl::instructions(&with_empty).is_ok());
+    let mut design = with_empty.clone();
+    design.runtime = None;
+    let e = aie_dsl::instructions(&design).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("has no runtime sequence, so it has no instruction stream"),
+        "{e}"
+    );
+}
