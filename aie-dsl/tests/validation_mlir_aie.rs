@@ -400,3 +400,77 @@ fn a_design_without_runtime_sequence_has_no_instruction_stream() {
         "{e}"
     );
 }
+
+#[test]
+fn generated_names_may_not_collide_with_user_names() {
+    // The transform creates `in_cons_buff_0`/`_1` for the core end of `in`; a second
+    // definition of a symbol is a verifier error in mlir-aie.
+    let with_buffer = |name: &str| {
+        let mut d = release_design(1);
+        let core = d.compute_tile(0, 2);
+        d.buffer(core, name, i32s(4));
+        d
+    };
+    accepted(with_buffer("fifo_in_cons_buff_2"));
+    let p = the_problem(with_buffer("fifo_in_cons_buff_0"));
+    assert!(
+        p.contains("the name `fifo_in_cons_buff_0` would be defined twice, as a buffer on tile (0,2) and as a buffer on tile (0,2)"),
+        "{p}"
+    );
+    assert!(
+        p.contains("rename the FIFO, buffer, lock or allocation"),
+        "{p}"
+    );
+}
+
+#[test]
+fn a_fifo_named_like_another_fifos_consumer_end_is_rejected() {
+    let design = |second: &str| {
+        let mut d = release_design(1);
+        let shim = d.shim_tile(0);
+        let core = d.compute_tile(0, 3);
+        let t = i32s(16);
+        let k = d.kernel(Kernel::new("k2", [t.clone().into()], "k.o"));
+        let f = d.fifo(second, shim, [core], 2, t);
+        d.core(core, |c| {
+            c.forever(|c| {
+                let x = c.consume(f, 1);
+                c.call(k, [x.get(0)]);
+                c.release(x);
+            })
+        });
+        d
+    };
+    accepted(design("other"));
+    let p = the_problem(design("fifo_in_cons"));
+    // Both FIFOs have an end called `fifo_in_cons`; the first name found twice is one of
+    // their locks.
+    assert!(
+        p.contains("the name `fifo_in_cons_") && p.contains("would be defined twice"),
+        "{p}"
+    );
+}
+
+#[test]
+fn a_fifo_broadcast_to_two_shim_tiles_needs_two_allocation_names() {
+    // Both shim ends would get `out_shim_alloc`.
+    let mut d = DesignBuilder::new("bcast", Device::Npu1_2Col);
+    let t = i32s(64);
+    let s0 = d.shim_tile(0);
+    let s1 = d.shim_tile(1);
+    let core = d.compute_tile(0, 2);
+    let k = d.kernel(Kernel::new("k", [t.clone().into()], "k.o"));
+    let out = d.fifo("out", core, [s0, s1], 2, t);
+    d.core(core, |c| {
+        c.forever(|c| {
+            let x = c.produce(out, 1);
+            c.call(k, [x.get(0)]);
+            c.release(x);
+        })
+    });
+    let p = the_problem(d);
+    assert!(
+        p.contains("the name `out_shim_alloc` would be defined twice, as a shim DMA allocation on tile (0,0) and as a shim DMA allocation on tile (1,0)"),
+        "{p}"
+    );
+}

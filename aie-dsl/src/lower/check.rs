@@ -191,3 +191,53 @@ pub fn bd_layouts(d: &Design, p: &Physical) -> Result<(), LowerError> {
     }
     Ok(())
 }
+
+/// Every symbol of the lowered device is defined once: FIFO ends (`F`, `F_cons`,
+/// `F_<i>_cons`), buffers (`<end>_buff_<k>` and hand-placed ones), locks
+/// (`<end>_prod_lock_<j>`, `<end>_cons_lock_<j>` and hand-placed ones), shim allocations
+/// (`F_shim_alloc` and hand-placed ones) and kernels share the device's symbol table, where
+/// mlir-aie's transform would create a second definition and fail.
+///
+/// # Errors
+/// [`LowerError::NameClash`] for the first name defined twice.
+pub fn symbol_names(d: &Design, p: &Physical) -> Result<(), LowerError> {
+    use std::collections::HashMap;
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut define = |name: &str, what: String| -> Result<(), LowerError> {
+        if let Some(first) = seen.get(name) {
+            return Err(LowerError::NameClash {
+                name: name.to_string(),
+                first: first.clone(),
+                second: what,
+            });
+        }
+        seen.insert(name.to_string(), what);
+        Ok(())
+    };
+    for (name, e) in &p.ends {
+        define(name, format!("a FIFO end on tile {}", d.tile_label(e.tile)))?;
+    }
+    for b in &p.buffers {
+        define(
+            &b.name,
+            format!("a buffer on tile {}", d.tile_label(b.tile)),
+        )?;
+    }
+    for l in &p.locks {
+        define(&l.name, format!("a lock on tile {}", d.tile_label(l.tile)))?;
+    }
+    for a in &p.shim_allocs {
+        define(
+            &a.name,
+            format!("a shim DMA allocation on tile {}", d.tile_label(a.tile)),
+        )?;
+    }
+    // Kernels declared twice are validation's concern; here each symbol counts once.
+    let mut kernels: Vec<&str> = d.kernels.iter().map(|(_, k)| k.symbol.as_str()).collect();
+    kernels.sort_unstable();
+    kernels.dedup();
+    for k in kernels {
+        define(k, "a kernel".to_string())?;
+    }
+    Ok(())
+}

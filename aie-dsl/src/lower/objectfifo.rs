@@ -93,6 +93,16 @@ pub enum LowerError {
         /// Memory left.
         available: u64,
     },
+    /// A generated name that is also another object's name.
+    #[error("the name `{name}` would be defined twice, as {first} and as {second} (names the lowering makes: F_cons, F_<i>_cons, <end>_buff_<k>, <end>_prod_lock_<j>, <end>_cons_lock_<j>, F_shim_alloc); rename the FIFO, buffer, lock or allocation")]
+    NameClash {
+        /// The name.
+        name: String,
+        /// Its first definition.
+        first: String,
+        /// The second.
+        second: String,
+    },
     /// A BD data layout that mlir-aie's BD verifier rejects.
     #[error("{problem}")]
     Layout {
@@ -745,6 +755,7 @@ pub fn lower_resources(design: &Design) -> Result<Physical, LowerError> {
     s.phys.cores = crate::lower::core::lower_cores(d, &s.phys, &end_of)?;
     crate::lower::check::lock_values(d, &s.phys)?;
     crate::lower::check::bd_layouts(d, &s.phys)?;
+    crate::lower::check::symbol_names(d, &s.phys)?;
     Ok(s.phys)
 }
 
