@@ -474,3 +474,33 @@ fn a_fifo_broadcast_to_two_shim_tiles_needs_two_allocation_names() {
         "{p}"
     );
 }
+
+#[test]
+fn a_32_bit_buffer_may_not_land_at_an_unaligned_address() {
+    // Four i8 buffers of `n` bytes fill the four banks of (0,2) (largest first, one per bank);
+    // the i32 buffer then follows the first of them in bank 0.
+    let design = |n: u32| {
+        let mut d = DesignBuilder::new("align", Device::Npu1_1Col);
+        let _shim = d.shim_tile(0);
+        let core = d.compute_tile(0, 2);
+        for i in 0..4 {
+            d.buffer(
+                core,
+                format!("bytes{i}"),
+                MemRefType::vector(n, ElemType::I8),
+            );
+        }
+        d.buffer(core, "words", i32s(16));
+        d
+    };
+    accepted(design(1024));
+    let p = the_problem(design(1025));
+    assert!(
+        p.contains("buffer `words` on tile (0,2) lands at address 1025, not a multiple of 4"),
+        "{p}"
+    );
+    assert!(
+        p.contains("make `bytes0` (1025 B), `bytes1` (1025 B), `bytes2` (1025 B), `bytes3` (1025 B) a multiple of 4 bytes"),
+        "{p}"
+    );
+}

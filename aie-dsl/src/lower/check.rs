@@ -241,3 +241,64 @@ pub fn symbol_names(d: &Design, p: &Physical) -> Result<(), LowerError> {
     }
     Ok(())
 }
+
+/// Buffer addresses after allocation: every BD starts at a 4-byte aligned address
+/// (mlir-aie's `DMABDOp::verify`: "bd address must be 4 byte (32b) aligned"), and every
+/// buffer of 16- or 32-bit elements starts at a multiple of its element size, which the cores
+/// need for their loads and stores (ours: mlir-aie's allocation does not align, "Fixme:
+/// alignment" in AIEAssignBuffers.cpp). Buffers whose size is not a multiple of 4 bytes are
+/// what shifts the others, so the message names them.
+///
+/// # Errors
+/// [`LowerError::Alignment`] for the first misaligned buffer.
+pub fn buffer_alignment(d: &Design, p: &Physical) -> Result<(), LowerError> {
+    let fail = |i: usize, need: u64, why: &str| {
+        let b = &p.buffers[i];
+        let odd: Vec<String> = p
+            .buffers
+            .iter()
+            .filter(|o| o.tile == b.tile && o.ty.bytes() % 4 != 0)
+            .map(|o| format!("`{}` ({} B)", o.name, o.ty.bytes()))
+            .collect();
+        Err(LowerError::Alignment {
+            problem: format!(
+                "buffer `{}` on tile {} lands at address {}, not a multiple of {need} ({why}); {}",
+                b.name,
+                d.tile_label(b.tile),
+                b.address,
+                if odd.is_empty() {
+                    "pad the buffers on this tile to multiples of 4 bytes".to_string()
+                } else {
+                    format!(
+                        "make {} a multiple of 4 bytes so the buffers after it stay aligned",
+                        odd.join(", ")
+                    )
+                }
+            ),
+        })
+    };
+    for (tile, channels) in &p.dmas {
+        if d.tiles.get(*tile).map(|t| t.kind) == Some(crate::target::TileKind::Shim) {
+            continue;
+        }
+        for ch in channels {
+            for bd in &ch.bds {
+                let Some(b) = p.buffers.get(bd.buffer) else {
+                    continue;
+                };
+                let at =
+                    u64::from(b.address) + u64::from(bd.offset) * u64::from(b.ty.elem().bytes());
+                if at % 4 != 0 {
+                    return fail(bd.buffer, 4, "a DMA moves 32-bit words from it; mlir-aie: \"bd address must be 4 byte (32b) aligned\"");
+                }
+            }
+        }
+    }
+    for (i, b) in p.buffers.iter().enumerate() {
+        let eb = u64::from(b.ty.elem().bytes()).min(4);
+        if eb > 1 && u64::from(b.address) % eb != 0 {
+            return fail(i, eb, "its elements are that wide");
+        }
+    }
+    Ok(())
+}

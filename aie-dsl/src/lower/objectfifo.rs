@@ -93,6 +93,12 @@ pub enum LowerError {
         /// Memory left.
         available: u64,
     },
+    /// A buffer at an address its DMA or its element type cannot use.
+    #[error("{problem}")]
+    Alignment {
+        /// Which buffer, where, and what to change.
+        problem: String,
+    },
     /// A generated name that is also another object's name.
     #[error("the name `{name}` would be defined twice, as {first} and as {second} (names the lowering makes: F_cons, F_<i>_cons, <end>_buff_<k>, <end>_prod_lock_<j>, <end>_cons_lock_<j>, F_shim_alloc); rename the FIFO, buffer, lock or allocation")]
     NameClash {
@@ -756,6 +762,7 @@ pub fn lower_resources(design: &Design) -> Result<Physical, LowerError> {
     crate::lower::check::lock_values(d, &s.phys)?;
     crate::lower::check::bd_layouts(d, &s.phys)?;
     crate::lower::check::symbol_names(d, &s.phys)?;
+    crate::lower::check::buffer_alignment(d, &s.phys)?;
     Ok(s.phys)
 }
 
@@ -951,7 +958,7 @@ fn assign_addresses(phys: &mut Physical, d: &Design) -> Result<(), LowerError> {
             let mut done = false;
             for _ in 0..next.len() {
                 let end = u64::from(bank as u32 + 1) * u64::from(bank_size);
-                if next[bank] + size <= end {
+                if next[bank].saturating_add(size) <= end {
                     placed.push((i, next[bank] as u32, bank as u32));
                     next[bank] += size;
                     bank = (bank + 1) % next.len();
@@ -976,7 +983,7 @@ fn assign_addresses(phys: &mut Physical, d: &Design) -> Result<(), LowerError> {
         let mut at = u64::from(stack);
         for &i in &order {
             let size = phys.buffers[i].ty.bytes();
-            if at + size > u64::from(res.memory_bytes) {
+            if at.saturating_add(size) > u64::from(res.memory_bytes) {
                 return Err(LowerError::Memory {
                     kind: t.kind,
                     col: t.col,
