@@ -200,3 +200,57 @@ fn nested_loops_with_remainders_match_the_lit_test() {
     }
     assert_eq!(got, want);
 }
+
+#[test]
+fn inner_then_outer_matches_the_lit_test_structure() {
+    // nested_loop_unroll_inner_then_outer.mlir: `loop_of` (0,2) → (0,3), depth 2; an outer loop
+    // of 0xFFFFFFFF iterations: produce; an inner loop of 20 produces; produce. The inner loop
+    // is unrolled by 2 first; the outer one by 2 then, and its clones of the inner loop (step
+    // 2, not below the factor) stay as they are; the odd last outer iteration is peeled.
+    let mut d = DesignBuilder::new("unroll", Device::Npu1_1Col);
+    let t = i32s(16);
+    let k = d.kernel(Kernel::new("some_work", [t.clone().into()], "work.o"));
+    let t12 = d.compute_tile(0, 2);
+    let t13 = d.compute_tile(0, 3);
+    let f = d.fifo("loop_of", t12, [t13], 2, t.clone());
+    let one = |c: &mut CoreBuilder<'_>| {
+        let o = c.produce(f, 1);
+        c.call(k, [o.get(0)]);
+        c.release(o);
+    };
+    d.core(t12, |c| {
+        c.repeat(0xFFFF_FFFF, |c| {
+            one(c);
+            c.repeat(20, |c| one(c));
+            one(c);
+        })
+    });
+    let design = d.finish().unwrap();
+    let phys = lower(&design).unwrap();
+    let mut got = Vec::new();
+    render(&design, &phys, &phys.cores[0].body, 0, &mut got);
+    let shape: Vec<String> = got
+        .iter()
+        .map(|l| {
+            if l.trim_start().starts_with("call") {
+                format!("{}call", &l[..l.len() - l.trim_start().len()])
+            } else {
+                l.clone()
+            }
+        })
+        .collect();
+    let body = |pad: &str| {
+        vec![
+            format!("{pad}call"),
+            format!("{pad}for 0..20 step 2"),
+            format!("{pad}  call"),
+            format!("{pad}  call"),
+            format!("{pad}call"),
+        ]
+    };
+    let mut want = vec!["for 0..4294967294 step 2".to_string()];
+    want.extend(body("  "));
+    want.extend(body("  "));
+    want.extend(body(""));
+    assert_eq!(shape, want);
+}
