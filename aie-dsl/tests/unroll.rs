@@ -254,3 +254,36 @@ fn inner_then_outer_matches_the_lit_test_structure() {
     want.extend(body(""));
     assert_eq!(shape, want);
 }
+
+#[test]
+fn an_acquire_before_the_loop_shifts_the_rotation() {
+    // acquire_before_loop.mlir: `loop_of` (0,2) → (0,3), depth 4; one object produced before a
+    // loop of 8: the loop is unrolled by 4 and its copies take buffers 1, 2, 3, 0.
+    let mut d = DesignBuilder::new("unroll", Device::Npu1_1Col);
+    let t = i32s(16);
+    let k = d.kernel(Kernel::new("some_work", [t.clone().into()], "work.o"));
+    let t12 = d.compute_tile(0, 2);
+    let t13 = d.compute_tile(0, 3);
+    let f = d.fifo("loop_of", t12, [t13], 4, t.clone());
+    let one = |c: &mut CoreBuilder<'_>| {
+        let o = c.produce(f, 1);
+        c.call(k, [o.get(0)]);
+        c.release(o);
+    };
+    d.core(t12, |c| {
+        one(c);
+        c.repeat(8, |c| one(c));
+    });
+    let design = d.finish().unwrap();
+    let phys = lower(&design).unwrap();
+    let mut got = Vec::new();
+    render(&design, &phys, &phys.cores[0].body, 0, &mut got);
+    let mut want = vec![
+        "call some_work(loop_of_buff_0)".to_string(),
+        "for 0..8 step 4".to_string(),
+    ];
+    for b in [1, 2, 3, 0] {
+        want.push(format!("  call some_work(loop_of_buff_{b})"));
+    }
+    assert_eq!(got, want);
+}
