@@ -85,3 +85,40 @@ fn without_dims_from_stream_the_declared_consumer_depth_stays() {
     let d = design(false, 1);
     assert_eq!(cons_end(&d), (4, Some(4)));
 }
+
+#[test]
+fn a_producer_with_init_values_keeps_its_declared_depth() {
+    // The transform resizes a producer by findObjectFifoSize only without init_values
+    // (`if (!createOp.getInitValues().has_value())`); the estimate must agree.
+    let mut d = DesignBuilder::new("init", Device::Npu1_1Col);
+    let t = i32s(4);
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let k = d.kernel(Kernel::new("k", [t.clone().into()], "k.o"));
+    let out = d.fifo_with(
+        "out",
+        FifoSpec::new(core, [shim], 3, t.clone()).init_values(vec![vec![1, 2, 3, 4]; 3]),
+    );
+    d.core(core, |c| {
+        c.forever(|c| {
+            let o = c.produce(out, 1);
+            c.call(k, [o.get(0)]);
+            c.release(o);
+        })
+    });
+    d.runtime(|rt| {
+        let a = rt.arg(i32s(64));
+        rt.drain(out, a, Transfer::linear(64));
+        rt.wait(out);
+    });
+    let d = d.finish().unwrap();
+    let fifo = d.fifos.iter().next().unwrap().0;
+    assert_eq!(end_depth(&d, fifo, None), 3);
+    let phys = lower(&d).unwrap();
+    let n = phys
+        .buffers
+        .iter()
+        .filter(|b| b.name.starts_with("out_buff_"))
+        .count();
+    assert_eq!(n, 3);
+}

@@ -132,6 +132,11 @@ pub fn end_depth(design: &Design, id: FifoId, end: Option<usize>) -> u32 {
     if declared == 0 {
         return 0;
     }
+    // A producer with initial values keeps its declared depth (the transform only resizes
+    // producers without `init_values`).
+    if end.is_none() && f.init_values.is_some() {
+        return declared;
+    }
     if design.tiles.get(tile).map(|t| t.kind) == Some(TileKind::Compute) {
         if let Some(max) = max_acquire(design, tile, id, port) {
             return if max == 1 && declared == 1 {
