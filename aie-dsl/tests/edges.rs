@@ -90,6 +90,10 @@ fn mostly<T: std::fmt::Debug + Clone + 'static>(
     prop_oneof![6 => plausible, 1 => edge].boxed()
 }
 
+/// Flow (source channel, destination channel, bundle pick), packet flow (id, channel), shim
+/// allocation channel.
+type Placed = ((u32, u32, u8), (u8, u32), u32);
+
 #[derive(Debug, Clone)]
 struct Params {
     ty: MemRefType,
@@ -108,6 +112,9 @@ struct Params {
     transfer: ([i64; 4], [i64; 4], [i64; 4]),
     split: Option<u32>,
     runtime: bool,
+    /// A hand-placed flow (source channel, destination channel, bundle pick), a packet flow
+    /// (id, channel) and a shim DMA allocation (channel).
+    placed: Option<Placed>,
 }
 
 fn params() -> impl Strategy<Value = Params> {
@@ -165,12 +172,21 @@ fn params() -> impl Strategy<Value = Params> {
             mostly(Just(None), prop::option::of(small_u32())),
             mostly(Just(true), any::<bool>()),
         ),
+        mostly(
+            Just(None),
+            prop::option::of((
+                (small_u32(), small_u32(), any::<u8>()),
+                (any::<u8>(), small_u32()),
+                small_u32(),
+            )),
+        ),
     )
         .prop_map(
             |(
                 (ty, depth, per_end, acquire, release_extra, count, repeat),
                 (dims, from_dims, init, buffer, lock),
                 (arg_len, transfer, split, runtime),
+                placed,
             )| Params {
                 ty,
                 depth,
@@ -193,6 +209,7 @@ fn params() -> impl Strategy<Value = Params> {
                 transfer,
                 split,
                 runtime,
+                placed,
             },
         )
 }
@@ -234,6 +251,35 @@ fn build(p: &Params) -> DesignBuilder {
         out_spec = out_spec.init_values(v.clone());
     }
     let out = d.fifo_with("out", out_spec);
+    if let Some(((sc, dc, pick), (id, pc), ac)) = p.placed {
+        let bundles = [
+            WireBundle::Dma,
+            WireBundle::Core,
+            WireBundle::North,
+            WireBundle::South,
+            WireBundle::East,
+            WireBundle::West,
+            WireBundle::Fifo,
+            WireBundle::Plio,
+        ];
+        let b = bundles[usize::from(pick) % bundles.len()];
+        d.flow(mem, b, sc, core, WireBundle::Dma, dc);
+        d.packet_flow(
+            id,
+            StreamPort {
+                tile: core.into(),
+                bundle: b,
+                channel: pc,
+            },
+            [StreamPort {
+                tile: mem.into(),
+                bundle: WireBundle::Dma,
+                channel: pc,
+            }],
+            pick % 2 == 0,
+        );
+        d.shim_dma_allocation("alloc", shim, DmaDir::Mm2s, ac);
+    }
     if let Some((ty, init)) = &p.buffer {
         match init {
             Some(v) => d.buffer_init(core, "buf", ty.clone(), v.clone()),
@@ -368,6 +414,7 @@ fn simple(len: u32, n: u32, count: u64) -> DesignBuilder {
         transfer: ([0, 0, 0, 0], [1, 1, 1, i64::from(len)], [0, 0, 0, 1]),
         split: None,
         runtime: true,
+        placed: None,
     };
     build(&p)
 }
