@@ -35,6 +35,14 @@ pub enum Error {
     /// The xclbin could not be written.
     #[error(transparent)]
     Xclbin(#[from] crate::back::xclbin::XclbinError),
+    /// The design has no runtime sequence, so there is no instruction stream to make
+    /// (mlir-aie's `aie-translate --aie-npu-to-binary` fails too: it looks the sequence up with
+    /// `RuntimeSequenceOp::getForSymbolInDeviceOrError`).
+    #[error("design `{design}` has no runtime sequence, so it has no instruction stream (insts.bin); add one with `runtime` (or `runtime!`) that moves the host's data")]
+    NoRuntimeSequence {
+        /// The design.
+        design: String,
+    },
     /// Writing an output file failed.
     #[error(
         "could not write {path}: {source}; check that the folder is writable and the disk has room"

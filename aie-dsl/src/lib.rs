@@ -88,9 +88,18 @@ pub mod __private {
 
 /// The NPU instruction stream (`insts.bin` words) of a validated design, without the rest of
 /// the lowering.
-pub fn instructions(design: &valid::Validated) -> Vec<u32> {
+///
+/// # Errors
+/// [`Error::NoRuntimeSequence`] if it has no runtime sequence (mlir-aie writes no `insts.bin`
+/// for such a design either).
+pub fn instructions(design: &valid::Validated) -> Result<Vec<u32>, Error> {
+    if design.runtime.is_none() {
+        return Err(Error::NoRuntimeSequence {
+            design: design.name.clone(),
+        });
+    }
     let ops = lower::npu::lower(design, lower::npu::NpuOptions::default());
-    back::insts::words(design.device, &ops)
+    Ok(back::insts::words(design.device, &ops))
 }
 
 /// The MLIR of a validated design, in mlir-aie's custom assembly and MLIR's generic form.

@@ -86,14 +86,27 @@ impl MemRefType {
         self.elem
     }
 
-    /// Number of elements (1 for a rank-0 memref).
+    /// Number of elements (1 for a rank-0 memref), saturating at `u64::MAX` (see
+    /// [`MemRefType::checked_bytes`]).
     pub fn elements(&self) -> u64 {
-        self.shape.iter().map(|&d| u64::from(d)).product()
+        self.shape
+            .iter()
+            .fold(1u64, |n, &d| n.saturating_mul(u64::from(d)))
     }
 
-    /// Size in bytes.
+    /// Size in bytes, saturating at `u64::MAX`: a type too large to count is larger than any
+    /// memory, so size checks reject it rather than see a wrapped-around small size.
     pub fn bytes(&self) -> u64 {
-        self.elements() * u64::from(self.elem.bytes())
+        self.checked_bytes().unwrap_or(u64::MAX)
+    }
+
+    /// Size in bytes, or `None` if it does not fit in a `u64`.
+    pub fn checked_bytes(&self) -> Option<u64> {
+        self.shape
+            .iter()
+            .try_fold(u64::from(self.elem.bytes()), |n, &d| {
+                n.checked_mul(u64::from(d))
+            })
     }
 }
 

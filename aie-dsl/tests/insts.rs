@@ -27,7 +27,7 @@ const PASSTHROUGH: [u32; 75] = [
 
 #[test]
 fn passthrough_kernel_matches_mlir_aie() {
-    let words = aie_dsl::instructions(&common::passthrough_kernel(true));
+    let words = aie_dsl::instructions(&common::passthrough_kernel(true)).unwrap();
     assert_eq!(words, PASSTHROUGH);
 }
 
@@ -40,7 +40,7 @@ fn passthrough_dmas_matches_mlir_aie() {
     let out = d.fifo("out", mem, [shim], 2, i32s(1024));
     d.forward(inp, out);
     common::reference_runtime(&mut d, inp, out);
-    let words = aie_dsl::instructions(&d.finish().unwrap());
+    let words = aie_dsl::instructions(&d.finish().unwrap()).unwrap();
     assert_eq!(words, PASSTHROUGH);
 }
 

@@ -660,4 +660,11 @@ fn mem_tile_bds_per_channel_parity() {
         m.contains("mem tile (0,1) has no free buffer descriptor for channel S2MM 2"),
         "{m}"
     );
+    // A build stops there, before it writes any file.
+    let out = std::env::temp_dir().join(format!("aie-dsl-parity-{}", std::process::id()));
+    assert!(aie_dsl::build(&design, &aie_dsl::BuildOptions::new(&out)).is_err());
+    assert!(
+        !out.exists(),
+        "no file is written for a design the lowering rejects"
+    );
 }

@@ -68,7 +68,7 @@ fn main() {
         let lowered = median_per_iter(
             || {
                 let phys = aie_dsl::lower::objectfifo::lower(&d).expect("lowers");
-                std::hint::black_box(aie_dsl::instructions(&d));
+                std::hint::black_box(aie_dsl::instructions(&d).expect("lowers"));
                 std::hint::black_box(phys);
             },
             200,
@@ -94,7 +94,7 @@ fn main() {
         );
         let insts = median_per_iter(
             || {
-                std::hint::black_box(aie_dsl::instructions(&d));
+                std::hint::black_box(aie_dsl::instructions(&d).expect("lowers"));
             },
             200,
             9,

@@ -345,7 +345,7 @@ fn the_estimate_follows_the_design_sizes() {
 #[test]
 fn every_design_page_is_well_formed_and_holds_the_picture_and_tables() {
     for (name, d, phys) in designs() {
-        let insts = aie_dsl::instructions(d);
+        let insts = aie_dsl::instructions(d).unwrap();
         let len = aie_dsl::back::insts::to_bytes(&insts).len();
         let html = aie_dsl::report::html(d, phys, len);
         assert!(!html.contains("<script"), "{name}: no scripts");

@@ -21,7 +21,7 @@ fn every_design_emits_its_reviewed_mlir() {
 fn every_design_has_its_reviewed_instruction_stream() {
     for (name, design) in designs::all() {
         let design = design().unwrap_or_else(|e| panic!("{name}: {e}"));
-        let words = aie_dsl::instructions(&design);
+        let words = aie_dsl::instructions(&design).unwrap_or_else(|e| panic!("{name}: {e}"));
         let text = aie_dsl::back::insts::to_text(&words);
         settings().bind(|| insta::assert_snapshot!(format!("{name}.insts"), text));
     }

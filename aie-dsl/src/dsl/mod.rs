@@ -283,12 +283,16 @@ impl DesignBuilder {
     }
 
     fn packed_offsets(&self, fifos: &[FifoId]) -> Vec<u64> {
-        let mut at = 0;
+        let mut at: u64 = 0;
         fifos
             .iter()
             .map(|&f| {
                 let here = at;
-                at += self.design.fifos.get(f).map_or(0, |f| f.elem.elements());
+                at = self
+                    .design
+                    .fifos
+                    .get(f)
+                    .map_or(at, |f| at.saturating_add(f.elem.elements()));
                 here
             })
             .collect()

@@ -26,8 +26,8 @@ pub fn requires_dma(design: &Design, id: FifoId) -> bool {
         if link.inputs.len() > 1 || link.outputs.len() > 1 {
             return true;
         }
-        let ty = |f: FifoId| design.fifos.get(f).map(|f| f.elem.clone());
-        if ty(link.inputs[0]) != ty(link.outputs[0]) {
+        let ty = |f: Option<&FifoId>| f.and_then(|f| design.fifos.get(*f)).map(|f| f.elem.clone());
+        if ty(link.inputs.first()) != ty(link.outputs.first()) {
             return true;
         }
     }
@@ -76,7 +76,25 @@ pub fn end_depth(design: &Design, id: FifoId, end: Option<usize>) -> u32 {
             FifoPort::Consume,
         ),
     };
-    if matches!(f.depth, crate::ir::Depth::PerEndpoint(_)) {
+    // mlir-aie gives the split-off consumer FIFO (`F_cons`) the declared consumer depth, and
+    // then, because a consumer with `dims_from_stream` makes that FIFO "need DMAs" on its own
+    // tile, sizes it again with `findObjectFifoSize` like a producer: on a compute tile that is
+    // the largest acquire + 1 even when the depths were given per endpoint
+    // (AIEObjectFifoStatefulTransform.cpp at 5ff2ab97d: `requiresDMAs`, `findObjectFifoSize`).
+    let from_stream = end
+        .and_then(|i| f.consumers.get(i))
+        .is_some_and(|c| !c.dims_from_stream.is_empty());
+    if matches!(f.depth, crate::ir::Depth::PerEndpoint(_))
+        && !(from_stream && requires_dma(design, id))
+    {
+        return declared;
+    }
+    if declared == 0 {
+        return 0;
+    }
+    // A producer with initial values keeps its declared depth (the transform only resizes
+    // producers without `init_values`).
+    if end.is_none() && f.init_values.is_some() {
         return declared;
     }
     if design.tiles.get(tile).map(|t| t.kind) == Some(TileKind::Compute) {
@@ -84,7 +102,7 @@ pub fn end_depth(design: &Design, id: FifoId, end: Option<usize>) -> u32 {
             return if max == 1 && declared == 1 {
                 1
             } else {
-                max + 1
+                max.saturating_add(1)
             };
         }
     }

@@ -2,10 +2,9 @@
 //! acquire/release replacement of `aie-objectFifo-stateful-transform`).
 //!
 //! 1. Unrolling: every loop that directly acquires from FIFOs is unrolled by the least common
-//!    multiple of those FIFO ends' depths (by its trip count when that is smaller), as MLIR's
-//!    `loopUnrollByFactor` does it: a loop with step `factor` over the whole multiples, its body
-//!    copied `factor` times, and the remaining iterations peeled after it; a loop left with a
-//!    single iteration is inlined. Inner loops first.
+//!    multiple of those FIFO ends' depths (by its trip count when that is smaller), replaying
+//!    mlir-aie's `unrollForLoops` step by step ([`crate::lower::unroll`]): leftover iterations
+//!    are peeled, except when the unrolled loop runs once (then they stay a loop, as there).
 //! 2. Releases, in program order: `use_lock(Release, n × repeat)` on the end's consumer lock
 //!    (producing) or producer lock (consuming).
 //! 3. Acquires, in program order: objects still held from the previous acquire of the same end
@@ -19,6 +18,7 @@ use crate::ir::{
     AcquireId, CallArg, CoreStmt, Design, FifoId, FifoPort, KernelId, LockAction, TileId,
 };
 use crate::lower::physical::{BufferIx, LockIx, Physical};
+use crate::lower::unroll::{self, Kind, Node, UnrollError};
 use crate::types::Scalar;
 
 /// The trip count mlir-aie's IRON gives an endless core loop.
@@ -89,6 +89,7 @@ enum UStmt {
     },
     Acquire {
         id: AcquireId,
+        fifo: FifoId,
         end: String,
         port: FifoPort,
         n: u32,
@@ -109,92 +110,64 @@ enum UStmt {
     },
 }
 
-fn gcd(a: u64, b: u64) -> u64 {
-    if b == 0 {
-        a
-    } else {
-        gcd(b, a % b)
+/// Unrolls `program` as mlir-aie does (see [`crate::lower::unroll`]).
+fn unroll_program(
+    program: &[UStmt],
+    depth_of: &dyn Fn(&str) -> u32,
+) -> Result<Vec<UStmt>, UnrollError> {
+    fn to_nodes(stmts: &[UStmt], id: &mut u64) -> Result<Vec<Node<UStmt>>, UnrollError> {
+        stmts
+            .iter()
+            .map(|s| {
+                Ok(match s {
+                    UStmt::For {
+                        lower,
+                        upper,
+                        step,
+                        body,
+                    } => {
+                        let body = to_nodes(body, id)?;
+                        let b = |v: u64| i64::try_from(v).map_err(|_| UnrollError::Overflow);
+                        unroll::node(
+                            id,
+                            Kind::For {
+                                lower: b(*lower)?,
+                                upper: b(*upper)?,
+                                step: b(*step)?,
+                                body,
+                            },
+                        )
+                    }
+                    other => unroll::node(id, Kind::Leaf(other.clone())),
+                })
+            })
+            .collect()
     }
-}
-
-struct Unroller<'a> {
-    depth_of: &'a dyn Fn(&str) -> u32,
-}
-
-impl Unroller<'_> {
-    fn block(&self, stmts: &[UStmt]) -> Vec<UStmt> {
-        let mut out = Vec::new();
-        for s in stmts {
-            match s {
-                UStmt::For {
+    fn from_nodes(nodes: Vec<Node<UStmt>>) -> Vec<UStmt> {
+        nodes
+            .into_iter()
+            .map(|n| match n.kind {
+                Kind::For {
                     lower,
                     upper,
                     step,
                     body,
-                } => {
-                    // Inner loops first.
-                    let body = self.block(body);
-                    let depths: Vec<u64> = body
-                        .iter()
-                        .filter_map(|s| match s {
-                            UStmt::Acquire { end, .. } => {
-                                Some(u64::from((self.depth_of)(end)).max(1))
-                            }
-                            _ => None,
-                        })
-                        .collect();
-                    let trip = (upper - lower) / step;
-                    if depths.is_empty() {
-                        out.push(UStmt::For {
-                            lower: *lower,
-                            upper: *upper,
-                            step: *step,
-                            body,
-                        });
-                        continue;
-                    }
-                    let lcm = depths.iter().fold(1, |l, &d| l / gcd(l, d) * d);
-                    let factor = lcm.min(trip).max(1);
-                    let whole = trip / factor;
-                    let rest = trip % factor;
-                    let copies = |n: u64, out: &mut Vec<UStmt>| {
-                        for _ in 0..n {
-                            out.extend(body.iter().cloned());
-                        }
-                    };
-                    let split = lower + whole * factor * step;
-                    match whole {
-                        0 => {}
-                        1 => copies(factor, &mut out),
-                        _ => {
-                            let mut unrolled = Vec::new();
-                            copies(factor, &mut unrolled);
-                            out.push(UStmt::For {
-                                lower: *lower,
-                                upper: split,
-                                step: step * factor,
-                                body: unrolled,
-                            });
-                        }
-                    }
-                    // One remaining iteration is inlined; several stay a loop with one copy of
-                    // the body (mlir-aie at 5ff2ab97d does not revisit new remainder loops).
-                    match rest {
-                        0 => {}
-                        1 => copies(1, &mut out),
-                        _ => out.push(UStmt::For {
-                            lower: split,
-                            upper: *upper,
-                            step: *step,
-                            body,
-                        }),
-                    }
-                }
-                other => out.push(other.clone()),
-            }
-        }
-        out
+                } => UStmt::For {
+                    lower: lower.unsigned_abs(),
+                    upper: upper.unsigned_abs(),
+                    step: step.unsigned_abs(),
+                    body: from_nodes(body),
+                },
+                Kind::Leaf(l) => l,
+            })
+            .collect()
     }
+    let nodes = to_nodes(program, &mut 0)?;
+    let depth = |l: &UStmt| match l {
+        UStmt::Acquire { end, .. } => Some(depth_of(end)),
+        _ => None,
+    };
+    Ok(from_nodes(unroll::unroll(nodes, &depth)?))
 }
 
 /// Position of a statement: the blocks from the core body down, and its index in each.
@@ -210,6 +183,9 @@ struct Rewriter<'p> {
     subviews: HashMap<AcquireId, Vec<BufferIx>>,
     placed_locks: &'p HashMap<crate::ir::LockId, LockIx>,
     placed_buffers: &'p HashMap<crate::ir::BufferId, BufferIx>,
+    /// The first acquire preceded by more releases than objects held: (FIFO, port, released,
+    /// held).
+    error: Option<(FifoId, FifoPort, u32, usize)>,
 }
 
 /// Whether `rel` comes before `acq` in the deepest block the two share.
@@ -287,17 +263,23 @@ impl Rewriter<'_> {
                         out.push(LStmt::UseLock {
                             lock,
                             action: LockAction::Release,
-                            value: n * self.repeat(end),
+                            value: n.saturating_mul(self.repeat(end)),
                         });
                     }
                 }
-                UStmt::Acquire { id, end, port, n } => {
+                UStmt::Acquire {
+                    id,
+                    fifo,
+                    end,
+                    port,
+                    n,
+                } => {
                     let key = (end.clone(), *port);
-                    let mut released = 0;
+                    let mut released: u32 = 0;
                     if let Some(list) = self.releases.get_mut(&key) {
                         list.retain(|(p, k)| {
                             if released_before(p, path) {
-                                released += *k;
+                                released = released.saturating_add(*k);
                                 false
                             } else {
                                 true
@@ -305,9 +287,15 @@ impl Rewriter<'_> {
                         });
                     }
                     let mut held = self.held.get(&key).cloned().unwrap_or_default();
+                    // mlir-aie checks this at every acquire that follows an earlier one of the
+                    // same end ("cannot release more elements than are already acquired").
+                    if !held.is_empty() && released as usize > held.len() && self.error.is_none() {
+                        self.error = Some((*fifo, *port, released, held.len()));
+                    }
                     let drop = (released as usize).min(held.len());
                     held.drain(..drop);
-                    let create = n.saturating_sub(held.len() as u32) * self.repeat(end);
+                    let held_n = u32::try_from(held.len()).unwrap_or(u32::MAX);
+                    let create = n.saturating_sub(held_n).saturating_mul(self.repeat(end));
                     let depth = self.phys.ends.get(end).map_or(1, |e| e.depth.max(1));
                     let index = match port {
                         FifoPort::Produce => 0,
@@ -323,7 +311,9 @@ impl Rewriter<'_> {
                         }
                     }
                     let next = self.acq_next.entry(key.clone()).or_insert(0);
-                    for _ in 0..create {
+                    // A value above the lock maximum is reported by `lower::check`; rotating
+                    // further than that would only spend memory on a rejected program.
+                    for _ in 0..create.min(crate::target::npu1::MAX_LOCK_VALUE + 1) {
                         held.push(*next);
                         *next = (*next + 1) % depth;
                     }
@@ -387,7 +377,7 @@ pub fn lower_cores(
     design: &Design,
     phys: &Physical,
     end_of: &dyn Fn(FifoId, TileId, bool) -> Option<String>,
-) -> Vec<PCore> {
+) -> Result<Vec<PCore>, crate::lower::objectfifo::LowerError> {
     let d = design;
     let placed_locks: HashMap<_, _> = d
         .locks
@@ -437,6 +427,7 @@ pub fn lower_cores(
                             end_of(*fifo, tile, *port == FifoPort::Produce).map(|end| {
                                 UStmt::Acquire {
                                     id: *id,
+                                    fifo: *fifo,
                                     end,
                                     port: *port,
                                     n: *n,
@@ -472,10 +463,10 @@ pub fn lower_cores(
         };
         let program = convert(&core.body);
         let depth_of = |end: &str| phys.ends.get(end).map_or(1, |e| e.depth);
-        let unrolled = Unroller {
-            depth_of: &depth_of,
-        }
-        .block(&program);
+        let unrolled = unroll_program(&program, &depth_of).map_err(|source| {
+            let (col, row) = d.coords(tile).unwrap_or((0, 0));
+            crate::lower::objectfifo::LowerError::Unroll { col, row, source }
+        })?;
         let mut rw = Rewriter {
             phys,
             next_block: 0,
@@ -485,10 +476,22 @@ pub fn lower_cores(
             subviews: HashMap::new(),
             placed_locks: &placed_locks,
             placed_buffers: &placed_buffers,
+            error: None,
         };
         rw.collect_releases(&unrolled, &mut Vec::new());
         rw.next_block = 0;
         let body = rw.rewrite(&unrolled, &mut Vec::new());
+        if let Some((fifo, port, released, held)) = rw.error {
+            let (col, row) = d.coords(tile).unwrap_or((0, 0));
+            return Err(crate::lower::objectfifo::LowerError::OverRelease {
+                col,
+                row,
+                fifo: d.fifo_label(fifo),
+                port: port.keyword(),
+                released,
+                held,
+            });
+        }
         cores.push(PCore {
             tile,
             stack_size: core.stack_size,
@@ -508,5 +511,5 @@ pub fn lower_cores(
             body,
         });
     }
-    cores
+    Ok(cores)
 }

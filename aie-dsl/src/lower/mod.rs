@@ -6,12 +6,14 @@
 //! `aie-dma-to-npu` makes them, with the shim channels of [`shim_channels`]). The writers under
 //! [`crate::back`] and the physical MLIR of [`crate::emit`] read the result.
 
+pub mod check;
 pub mod core;
 pub mod core_llvm;
 pub mod npu;
 pub mod objectfifo;
 pub mod physical;
 pub mod route;
+pub mod unroll;
 
 use indexmap::IndexMap;
 

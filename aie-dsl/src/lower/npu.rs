@@ -94,39 +94,43 @@ struct BdFields {
 
 fn bd_fields(t: &DmaTransfer, elem_bits: u32) -> BdFields {
     // Innermost first.
-    let size = |i: usize| t.sizes[3 - i].max(0) as u32;
-    let stride = |i: usize| t.strides[3 - i].max(0) as u32;
-    let words = |elems: u32| elems * elem_bits / 32;
+    // Sizes and strides of valid designs fit the BD fields; the arithmetic is in u64 and the
+    // fields take the low bits (as the 32-bit registers would), so no input can overflow here.
+    let size = |i: usize| t.sizes[3 - i].max(0) as u64;
+    let stride = |i: usize| t.strides[3 - i].max(0) as u64;
+    let words = |elems: u64| elems.saturating_mul(u64::from(elem_bits)) / 32;
     let linear = t.sizes[1] == 1
         && t.sizes[2] == 1
         && t.strides[1] == 0
         && t.strides[2] == 0
         && t.strides[3] == 1;
     let mut f = BdFields {
-        length: words(size(0)) * size(1) * size(2),
+        length: words(size(0))
+            .saturating_mul(size(1))
+            .saturating_mul(size(2)) as u32,
         ..BdFields::default()
     };
     if !linear {
-        f.d0_size = words(size(0));
-        f.d0_stride = if stride(0) * elem_bits < 32 || elem_bits > 32 {
+        f.d0_size = words(size(0)) as u32;
+        f.d0_stride = if stride(0).saturating_mul(u64::from(elem_bits)) < 32 || elem_bits > 32 {
             0
         } else {
-            words(stride(0)) - 1
+            (words(stride(0)) - 1) as u32
         };
-        f.d1_size = size(1);
+        f.d1_size = size(1) as u32;
         if size(1) > 1 {
-            f.d1_stride = words(stride(1)).saturating_sub(1);
+            f.d1_stride = words(stride(1)).saturating_sub(1) as u32;
         }
         if size(2) > 1 {
-            f.d2_stride = words(stride(2)).saturating_sub(1);
+            f.d2_stride = words(stride(2)).saturating_sub(1) as u32;
         }
     }
     if size(3) > 1 {
         if stride(3) > 0 {
-            f.iteration_size = size(3) - 1;
-            f.iteration_stride = words(stride(3)).saturating_sub(1);
+            f.iteration_size = (size(3) - 1) as u32;
+            f.iteration_stride = words(stride(3)).saturating_sub(1) as u32;
         }
-        f.repeat_count = size(3) - 1;
+        f.repeat_count = (size(3) - 1) as u32;
     }
     f
 }
@@ -191,8 +195,8 @@ pub fn lower(design: &crate::valid::Validated, options: NpuOptions) -> Vec<NpuOp
                     .offsets
                     .iter()
                     .zip(&t.strides)
-                    .map(|(o, s)| o * s * i64::from(elem_bytes))
-                    .sum();
+                    .map(|(o, s)| o.wrapping_mul(*s).wrapping_mul(elem_bytes as i64))
+                    .fold(0i64, i64::wrapping_add);
                 ops.push(NpuOp::AddressPatch {
                     addr: bd_addr + layout.bd_address_offset,
                     arg_idx: t.arg.0,

@@ -93,6 +93,61 @@ pub enum LowerError {
         /// Memory left.
         available: u64,
     },
+    /// A buffer at an address its DMA or its element type cannot use.
+    #[error("{problem}")]
+    Alignment {
+        /// Which buffer, where, and what to change.
+        problem: String,
+    },
+    /// A generated name that is also another object's name.
+    #[error("the name `{name}` would be defined twice, as {first} and as {second} (names the lowering makes: F_cons, F_<i>_cons, <end>_buff_<k>, <end>_prod_lock_<j>, <end>_cons_lock_<j>, F_shim_alloc); rename the FIFO, buffer, lock or allocation")]
+    NameClash {
+        /// The name.
+        name: String,
+        /// Its first definition.
+        first: String,
+        /// The second.
+        second: String,
+    },
+    /// A BD data layout that mlir-aie's BD verifier rejects.
+    #[error("{problem}")]
+    Layout {
+        /// Which FIFO end, what is wrong and what to change.
+        problem: String,
+    },
+    /// A lock value above the lock maximum.
+    #[error("{problem}")]
+    LockValue {
+        /// What and where, and what to change.
+        problem: String,
+    },
+    /// A core program that releases more objects than it holds before its next acquire
+    /// (mlir-aie: "cannot release more elements than are already acquired").
+    #[error("core ({col},{row}) releases {released} object(s) of ObjectFIFO `{fifo}` ({port}) before acquiring again, but holds only {held} (mlir-aie: \"cannot release more elements than are already acquired\"); release at most what the core acquired")]
+    OverRelease {
+        /// Core column.
+        col: u32,
+        /// Core row.
+        row: u32,
+        /// The FIFO.
+        fifo: String,
+        /// `Produce` or `Consume`.
+        port: &'static str,
+        /// Objects released since the previous acquire (after unrolling).
+        released: u32,
+        /// Objects held then.
+        held: usize,
+    },
+    /// A core program that mlir-aie's loop unrolling rejects or that would grow without bound.
+    #[error("core ({col},{row}): {source}")]
+    Unroll {
+        /// Core column.
+        col: u32,
+        /// Core row.
+        row: u32,
+        /// What went wrong.
+        source: crate::lower::unroll::UnrollError,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -360,8 +415,11 @@ impl<'d> State<'d> {
         let mut locks = Vec::new();
         for j in 0..factor {
             for (suffix, init) in [
-                ("prod", num_elem.saturating_sub(num_init) * repeat),
-                ("cons", num_init * repeat),
+                (
+                    "prod",
+                    num_elem.saturating_sub(num_init).saturating_mul(repeat),
+                ),
+                ("cons", num_init.saturating_mul(repeat)),
             ] {
                 let name = format!("{}_{suffix}_lock_{j}", op.name);
                 let id = self.next_lock_id(creation, &name)?;
@@ -701,7 +759,11 @@ fn lower_resources(design: &Design) -> Result<Physical, LowerError> {
             })
             .map(|(_, _, _, n)| n.clone())
     };
-    s.phys.cores = crate::lower::core::lower_cores(d, &s.phys, &end_of);
+    s.phys.cores = crate::lower::core::lower_cores(d, &s.phys, &end_of)?;
+    crate::lower::check::lock_values(d, &s.phys)?;
+    crate::lower::check::bd_layouts(d, &s.phys)?;
+    crate::lower::check::symbol_names(d, &s.phys)?;
+    crate::lower::check::buffer_alignment(d, &s.phys)?;
     Ok(s.phys)
 }
 
@@ -897,7 +959,7 @@ fn assign_addresses(phys: &mut Physical, d: &Design) -> Result<(), LowerError> {
             let mut done = false;
             for _ in 0..next.len() {
                 let end = u64::from(bank as u32 + 1) * u64::from(bank_size);
-                if next[bank] + size <= end {
+                if next[bank].saturating_add(size) <= end {
                     placed.push((i, next[bank] as u32, bank as u32));
                     next[bank] += size;
                     bank = (bank + 1) % next.len();
@@ -922,7 +984,7 @@ fn assign_addresses(phys: &mut Physical, d: &Design) -> Result<(), LowerError> {
         let mut at = u64::from(stack);
         for &i in &order {
             let size = phys.buffers[i].ty.bytes();
-            if at + size > u64::from(res.memory_bytes) {
+            if at.saturating_add(size) > u64::from(res.memory_bytes) {
                 return Err(LowerError::Memory {
                     kind: t.kind,
                     col: t.col,

@@ -221,8 +221,18 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
         files: Vec::new(),
     };
     let mut missing = Vec::new();
-    if options.wants(Artifact::Mlir) || options.wants(Artifact::Generic) {
-        let emitted = crate::emit::emit(design)?;
+    // Every stage that can reject the design runs before the first file is written.
+    let emitted = if options.wants(Artifact::Mlir) || options.wants(Artifact::Generic) {
+        Some(crate::emit::emit(design)?)
+    } else {
+        None
+    };
+    let lowered = if options.artifacts.iter().any(|a| a.needs_lowering()) {
+        Some(crate::lower::lower(design)?)
+    } else {
+        None
+    };
+    if let Some(emitted) = emitted {
         if options.wants(Artifact::Mlir) {
             out.write_named(
                 Artifact::Mlir,
@@ -239,8 +249,7 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
         }
     }
     let mut summary = crate::report::summary(design);
-    if options.artifacts.iter().any(|a| a.needs_lowering()) {
-        let lowered = crate::lower::lower(design)?;
+    if let Some(lowered) = lowered {
         let phys = &lowered.physical;
         let insts =
             crate::back::insts::to_bytes(&crate::back::insts::words(design.device, &lowered.npu));
@@ -257,6 +266,16 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
             }),
         ];
         for (a, make) in single {
+            if a == Artifact::Insts && design.runtime.is_none() && options.wants(a) {
+                missing.push((
+                    a,
+                    Error::NoRuntimeSequence {
+                        design: name.clone(),
+                    }
+                    .to_string(),
+                ));
+                continue;
+            }
             if options.wants(a) {
                 out.write_named(a, &a.file_name(&name), &make()?)?;
             }

@@ -433,7 +433,7 @@ fn fifo_of_buffer(fifos: &[FifoInfo], d: &Design, name: &str) -> Option<usize> {
 /// Which flows of the lowered design carry which FIFO.
 ///
 /// The ObjectFIFO transform emits one flow per consumer of each FIFO that needs a DMA
-/// ([`crate::valid::resources::requires_dma`]), FIFO by FIFO in declaration order. Walking
+/// ([`crate::ir::fifo_rules::requires_dma`]), FIFO by FIFO in declaration order. Walking
 /// both lists together, such a FIFO takes the next run of flows whose source is its producer
 /// and whose destinations are its consumers (one per consumer); a FIFO between tiles that
 /// share memory takes none. Flows no FIFO claims (hand-placed ones) stay unattributed and are

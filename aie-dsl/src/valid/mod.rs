@@ -9,9 +9,12 @@
 //! reported by the lowering as a [`crate::lower::LowerError`].
 
 mod error;
+mod links;
+mod locks;
 mod program;
 pub mod resources;
 mod runtime;
+mod transfer;
 
 pub use error::{ValidationError, ValidationErrors};
 
@@ -70,8 +73,10 @@ pub fn check(design: &Design) -> Result<(), ValidationErrors> {
     v.kernels();
     v.fifos();
     v.links();
+    links::check(&mut v);
     v.placed();
     program::check(&mut v);
+    locks::check(&mut v);
     runtime::check(&mut v);
     // Resource figures are only meaningful once the objects themselves are sound.
     if v.errors.is_empty() {
@@ -474,8 +479,19 @@ impl<'d> Validator<'d> {
             let elems = |f: FifoId| fifo(f).map_or(0, |f| f.elem.elements());
             let bytes = |f: FifoId| fifo(f).map_or(0, |f| f.elem.bytes());
             if !join && !split {
-                if !link.src_offsets.is_empty() || !link.dst_offsets.is_empty() {
-                    errs.push(err("a forward link takes no offsets".into()));
+                // mlir-aie's ObjectFifoLinkOp::verify: "all offsets should be empty if there is
+                // no join or distribute" fires only when both lists are given; a split with a
+                // single output (offset 0) is a forward link. A non-zero offset would be
+                // ignored there, so we reject it (README).
+                let both = !link.src_offsets.is_empty() && !link.dst_offsets.is_empty();
+                if both
+                    || link
+                        .src_offsets
+                        .iter()
+                        .chain(&link.dst_offsets)
+                        .any(|&o| o != 0)
+                {
+                    errs.push(err("a forward link (one input, one output) moves whole objects and takes no offsets other than a single 0".into()));
                 }
                 if bytes(link.inputs[0]) != bytes(link.outputs[0]) {
                     errs.push(err(format!("input objects are {} bytes but output objects are {}; a forward link moves whole objects, make the sizes equal", bytes(link.inputs[0]), bytes(link.outputs[0]))));
@@ -507,6 +523,9 @@ impl<'d> Validator<'d> {
                         errs.push(err(format!("offset {off} of `{}` does not fit: offsets must increase and stay below the {total} elements of `{}`", d.fifo_label(p), d.fifo_label(whole))));
                         continue;
                     }
+                    // mlir-aie accepts gaps between parts but still moves `next offset -
+                    // offset` elements (getDistributeTransferLengths), more than the part's
+                    // objects hold; we keep parts packed (README).
                     if elems(p) != end - off {
                         errs.push(err(format!("`{}` gets elements {off}..{end} ({}) of `{}`, but its objects hold {}; change its type or the offsets", d.fifo_label(p), end - off, d.fifo_label(whole), elems(p))));
                     }

@@ -157,6 +157,11 @@ impl<'v> CoreCheck<'_, 'v> {
             CoreStmt::For { count, body } => {
                 if *count == 0 {
                     self.err("a loop runs 0 times; remove it or give it a positive count".into());
+                } else if i64::try_from(*count).is_err() {
+                    self.err(format!(
+                        "a loop runs {count} times, more than an MLIR index bound holds ({}); use `loop` for a core that runs forever, or a smaller count",
+                        i64::MAX
+                    ));
                 }
                 self.nested(body);
             }

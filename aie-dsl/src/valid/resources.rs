@@ -31,12 +31,14 @@ pub struct TileUsage {
 impl TileUsage {
     /// Bytes of data memory used.
     pub fn memory_bytes(&self) -> u64 {
-        self.memory.iter().map(|(_, b)| b).sum()
+        self.memory
+            .iter()
+            .fold(0u64, |a, (_, b)| a.saturating_add(*b))
     }
 
     /// Buffer descriptors used.
     pub fn bd_count(&self) -> u32 {
-        self.bds.iter().map(|(_, n)| n).sum()
+        self.bds.iter().fold(0u32, |a, (_, n)| a.saturating_add(*n))
     }
 
     /// Channels used in `dir`.
@@ -71,7 +73,9 @@ impl Tally<'_> {
         } else {
             format!("{name}_buff_0..{} ({depth} x {bytes} B)", depth - 1)
         };
-        self.at(tile).memory.push((label, u64::from(depth) * bytes));
+        self.at(tile)
+            .memory
+            .push((label, u64::from(depth).saturating_mul(bytes)));
     }
 
     fn locks(&mut self, tile: TileId, name: &str, pairs: u32) {
@@ -171,14 +175,14 @@ impl Tally<'_> {
                 let end_label = end_name(f, end);
                 self.channel(tile, DmaDir::S2mm, end_label.clone());
                 let per = if link.outputs.len() > 1 { pairs } else { 1 };
-                self.bds(tile, end_label, depth * per);
+                self.bds(tile, end_label, depth.saturating_mul(per));
             }
         }
         for &fid in &link.outputs {
             if let Some(f) = d.fifos.get(fid) {
                 self.channel(tile, DmaDir::Mm2s, f.name.clone());
                 let per = if link.inputs.len() > 1 { pairs } else { 1 };
-                self.bds(tile, f.name.clone(), depth * per);
+                self.bds(tile, f.name.clone(), depth.saturating_mul(per));
             }
         }
     }

@@ -131,80 +131,8 @@ fn transfer(v: &mut Validator<'_>, n: usize, t: &DmaTransfer) {
         );
         return;
     };
-    let eb = i64::from(arg.elem().bytes());
-    if t.sizes.iter().any(|&s| s < 1) {
-        err(v, format!("sizes {:?} must all be at least 1", t.sizes));
-        return;
-    }
-    if t.offsets.iter().chain(&t.strides).any(|&x| x < 0) {
-        err(v, "offsets and strides must not be negative".into());
-        return;
-    }
-    let spec = crate::dsl::Transfer::nd(t.offsets, t.sizes, t.strides);
-    let extent = spec.extent();
-    if extent as u64 > arg.elements() {
-        err(v, format!("it reaches element {} of host argument {} ({arg}, {} elements); shrink the sizes or offsets, or declare a larger buffer", extent - 1, t.arg.0, arg.elements()));
-    }
-    let gran = i64::from(d.device.model().dma_granularity_bytes);
-    if (t.sizes[3] * eb) % gran != 0 {
-        err(v, format!("the innermost size {} × {eb} bytes is not a multiple of {gran} bytes; DMAs move 32-bit words", t.sizes[3]));
-    }
-    let offset_bytes: i64 = t
-        .offsets
-        .iter()
-        .zip(&t.strides)
-        .map(|(o, s)| o * s * eb)
-        .sum();
-    if offset_bytes % gran != 0 {
-        err(
-            v,
-            format!("the start offset of {offset_bytes} bytes is not {gran}-byte aligned"),
-        );
-    }
-    let linear = t.sizes[1] == 1
-        && t.sizes[2] == 1
-        && t.strides[1] == 0
-        && t.strides[2] == 0
-        && t.strides[3] == 1;
-    if !linear {
-        for (k, name) in [(3, "innermost"), (2, "second")] {
-            if t.sizes[k] > d.device.model().shim_transfer.max_wrap {
-                err(v, format!("the {name} size {} exceeds the shim BD limit {}; split the transfer or move the extra factor to an outer dimension", t.sizes[k], d.device.model().shim_transfer.max_wrap));
-            }
-        }
-        for k in 1..4 {
-            if t.sizes[k] > 1 && t.strides[k] < 1 {
-                err(
-                    v,
-                    format!(
-                        "dimension {k} has size {} but stride 0; give it a stride of at least 1",
-                        t.sizes[k]
-                    ),
-                );
-            }
-        }
-    }
-    if t.strides
-        .iter()
-        .any(|&s| s > d.device.model().shim_transfer.max_stride)
-    {
-        err(
-            v,
-            format!(
-                "a stride exceeds the shim BD limit {}",
-                d.device.model().shim_transfer.max_stride
-            ),
-        );
-    }
-    if t.sizes[0] > d.device.model().shim_transfer.max_repeat {
-        err(
-            v,
-            format!(
-                "the outermost (repeat) size {} exceeds {}; issue several transfers",
-                t.sizes[0],
-                d.device.model().shim_transfer.max_repeat
-            ),
-        );
+    for problem in super::transfer::problems(t, arg, t.arg.0) {
+        err(v, problem);
     }
     match t.bd_id {
         Some(id) if id >= d.device.model().shim.bds => err(
