@@ -9,6 +9,7 @@ pub mod kernels;
 pub mod layernorm;
 pub mod passthrough_dmas;
 pub mod passthrough_kernel;
+pub mod scaling;
 pub mod vector_add_4core;
 pub mod vector_scalar_mul;
 
