@@ -139,15 +139,55 @@ impl Heap4 {
     }
 }
 
-/// Dijkstra's working arrays, one slot per node, reused from flow to flow.
+/// Dijkstra's working arrays, one slot per node, reused from flow to flow: a slot is valid
+/// for the current search only when its stamp is the search's.
 struct Search {
+    stamp: Vec<u32>,
+    search: u32,
     dist: Vec<f64>,
     /// 0 white, 1 grey, 2 black.
     color: Vec<u8>,
     /// Predecessor and the edge from it, `NONE` if none.
     pred: Vec<(NodeId, EdgeId)>,
-    processed: Vec<bool>,
+    /// Destinations still to reach: `goal[n] == search` for each.
+    goal: Vec<u32>,
+    /// Nodes already on this flow's route: `processed[n] == search`.
+    processed: Vec<u32>,
     heap: Heap4,
+}
+
+impl Search {
+    fn new(nodes: usize) -> Self {
+        Search {
+            stamp: vec![0; nodes],
+            search: 0,
+            dist: vec![f64::MAX; nodes],
+            color: vec![0; nodes],
+            pred: vec![(NONE, NONE); nodes],
+            goal: vec![0; nodes],
+            processed: vec![0; nodes],
+            heap: Heap4 { d: Vec::new() },
+        }
+    }
+
+    /// Makes node `v`'s slots valid for this search (white, at infinite distance).
+    fn visit(&mut self, v: usize) {
+        if self.stamp[v] != self.search {
+            self.stamp[v] = self.search;
+            self.dist[v] = f64::MAX;
+            self.color[v] = 0;
+            self.pred[v] = (NONE, NONE);
+        }
+    }
+
+    fn pred(&self, v: NodeId) -> (NodeId, EdgeId) {
+        let v = v as usize;
+        if self.stamp[v] == self.search {
+            self.pred[v]
+        } else {
+            (NONE, NONE)
+        }
+    }
 }
 
 const NONE: u32 = u32::MAX;
@@ -239,18 +279,37 @@ impl Pathfinder {
         }
     }
 
-    /// mlir-aie's `dijkstraShortestPaths` from `src`: fills `s.pred`.
-    fn dijkstra(&self, src: NodeId, s: &mut Search) {
-        s.dist.fill(f64::MAX);
-        s.color.fill(0);
-        s.pred.fill((NONE, NONE));
+    /// mlir-aie's `dijkstraShortestPaths` from `src` toward `dsts`: fills `s.pred`.
+    ///
+    /// mlir-aie settles the whole graph; this stops once every destination is settled (popped
+    /// grey, so its predecessor chain is made of settled nodes, which no later step changes),
+    /// which leaves the predecessors on every route exactly as mlir-aie's.
+    fn dijkstra(&self, src: NodeId, dsts: &[NodeId], s: &mut Search) {
+        s.search += 1;
         s.heap.d.clear();
+        let mut left = 0;
+        for &d in dsts {
+            if s.goal[d as usize] != s.search {
+                s.goal[d as usize] = s.search;
+                left += 1;
+            }
+        }
+        s.visit(src as usize);
         s.dist[src as usize] = 0.0;
         s.heap.push(src, &s.dist);
         while let Some(u) = s.heap.pop(&s.dist) {
-            let du = s.dist[u as usize];
+            let ui = u as usize;
+            if s.goal[ui] == s.search && (u == src || s.color[ui] == 1) {
+                s.goal[ui] = 0;
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
+            let du = s.dist[ui];
             for &(v, e) in self.graph.successors(u) {
                 let vi = v as usize;
+                s.visit(vi);
                 let nd = du + self.edges[e as usize].demand;
                 let relax = nd < s.dist[vi];
                 match s.color[vi] {
@@ -269,7 +328,7 @@ impl Pathfinder {
                     _ => {}
                 }
             }
-            s.color[u as usize] = 2;
+            s.color[ui] = 2;
         }
     }
 
@@ -316,13 +375,7 @@ impl Pathfinder {
             })
             .collect();
         let nodes = self.graph.nodes + self.extra.len();
-        let mut s = Search {
-            dist: vec![f64::MAX; nodes],
-            color: vec![0; nodes],
-            pred: vec![(NONE, NONE); nodes],
-            processed: vec![false; nodes],
-            heap: Heap4 { d: Vec::new() },
-        };
+        let mut s = Search::new(nodes);
         self.edges = vec![
             EdgeState {
                 demand: 0.0,
@@ -360,10 +413,9 @@ impl Pathfinder {
                     if fgid != gid {
                         continue;
                     }
-                    self.dijkstra(src, &mut s);
+                    self.dijkstra(src, dsts, &mut s);
                     let mut settings: Settings = BTreeMap::new();
-                    s.processed.fill(false);
-                    s.processed[src as usize] = true;
+                    s.processed[src as usize] = s.search;
                     for &ep in dsts.iter() {
                         if ep == src {
                             let (t, p) = self.key(src);
@@ -372,8 +424,8 @@ impl Pathfinder {
                             st.1.push(p);
                         }
                         let mut curr = ep;
-                        while !s.processed[curr as usize] {
-                            let (pr, e) = s.pred[curr as usize];
+                        while s.processed[curr as usize] != s.search {
+                            let (pr, e) = s.pred(curr);
                             if pr == NONE {
                                 return Err(no_path(self.key(src), self.key(ep)));
                             }
@@ -387,7 +439,7 @@ impl Pathfinder {
                                 st.0.push(pp);
                                 st.1.push(cp);
                             }
-                            s.processed[curr as usize] = true;
+                            s.processed[curr as usize] = s.search;
                             curr = pr;
                         }
                     }
