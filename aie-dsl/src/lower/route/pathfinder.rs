@@ -36,7 +36,6 @@ struct Flow {
 /// What one edge carries in the current negotiation.
 #[derive(Clone, Copy)]
 struct EdgeState {
-    demand: f64,
     over: u32,
     used: u32,
     pcount: u32,
@@ -47,10 +46,10 @@ struct EdgeState {
 }
 
 impl EdgeState {
-    /// mlir-aie's `bumpDemand`.
-    fn bump(&mut self) {
+    /// mlir-aie's `bumpDemand` of this edge's `demand`.
+    fn bump(&self, demand: &mut f64) {
         if self.used >= 1 {
-            self.demand *= if self.prio { f64::from(i32::MAX) } else { 1.1 };
+            *demand *= if self.prio { f64::from(i32::MAX) } else { 1.1 };
         }
     }
 }
@@ -64,6 +63,8 @@ pub(super) struct Pathfinder {
     /// gets a node of its own past the graph's, with no edges.
     extra: Vec<Node>,
     edges: Vec<EdgeState>,
+    /// Each edge's demand (apart from the rest of its state: Dijkstra reads only this).
+    demand: Vec<f64>,
     /// Edges used in the current iteration (the only ones whose `used` is not 0).
     touched: Vec<EdgeId>,
 }
@@ -202,6 +203,7 @@ impl Pathfinder {
             flows: Vec::new(),
             extra: Vec::new(),
             edges: Vec::new(),
+            demand: Vec::new(),
             touched: Vec::new(),
         }
     }
@@ -310,7 +312,7 @@ impl Pathfinder {
             for &(v, e) in self.graph.successors(u) {
                 let vi = v as usize;
                 s.visit(vi);
-                let nd = du + self.edges[e as usize].demand;
+                let nd = du + self.demand[e as usize];
                 let relax = nd < s.dist[vi];
                 match s.color[vi] {
                     0 => {
@@ -355,7 +357,7 @@ impl Pathfinder {
         } else {
             st.used += 1;
         }
-        self.edges[e as usize].bump();
+        self.edges[e as usize].bump(&mut self.demand[e as usize]);
     }
 
     /// mlir-aie's `findPaths`: routes every flow, negotiating until no edge is over-used.
@@ -378,7 +380,6 @@ impl Pathfinder {
         let mut s = Search::new(nodes);
         self.edges = vec![
             EdgeState {
-                demand: 0.0,
                 over: 0,
                 used: 0,
                 pcount: 0,
@@ -388,6 +389,7 @@ impl Pathfinder {
             };
             self.graph.edges
         ];
+        self.demand = vec![0.0; self.graph.edges];
         let mut group_order: Vec<i64> = Vec::new();
         for f in &self.flows {
             if !group_order.contains(&f.gid) {
@@ -395,8 +397,8 @@ impl Pathfinder {
             }
         }
         for it in 0..MAX_ITERATIONS {
-            for st in &mut self.edges {
-                st.demand = (1.0 + 0.1 * f64::from(st.over)) * (1.0 + 0.02 * f64::from(st.used));
+            for (st, demand) in self.edges.iter_mut().zip(&mut self.demand) {
+                *demand = (1.0 + 0.1 * f64::from(st.over)) * (1.0 + 0.02 * f64::from(st.used));
                 st.used = 0;
                 st.pcount = 0;
                 st.pgid = -1;
@@ -451,7 +453,7 @@ impl Pathfinder {
                         st.pcount = 0;
                         st.used += 1;
                     }
-                    st.bump();
+                    st.bump(&mut self.demand[e as usize]);
                 }
             }
             let mut illegal = 0;
