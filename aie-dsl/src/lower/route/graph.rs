@@ -229,3 +229,46 @@ impl Graph {
         &self.lines[self.line_at[e] as usize..self.line_at[e + 1] as usize]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_once_per_device() {
+        let a = Graph::of(Device::Npu1) as *const Graph;
+        let b = Graph::of(Device::Npu1) as *const Graph;
+        let c = Graph::of(Device::Npu1_1Col) as *const Graph;
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn nodes_name_their_ports_and_successors_are_sorted() {
+        let g = Graph::of(Device::Npu1_2Col);
+        for n in 0..g.nodes as NodeId {
+            let (t, p) = g.key(n);
+            assert_eq!(g.node(t, p), Some(n));
+            let keys: Vec<_> = g.successors(n).iter().map(|(m, _)| g.key(*m)).collect();
+            assert!(keys.windows(2).all(|w| w[0] < w[1]), "{t:?} {p:?}");
+        }
+        assert_eq!(g.node((3, 0), (WireBundle::Dma, 0)), None);
+        assert_eq!(g.node((0, 0), (WireBundle::Dma, g.channels)), None);
+    }
+
+    #[test]
+    fn a_compute_dma_reaches_its_switch_and_the_switch_its_neighbours() {
+        use WireBundle::*;
+        let g = Graph::of(Device::Npu1_1Col);
+        let succ = |t: Coord, p: Port| -> Vec<(Coord, Port)> {
+            let n = g.node(t, p).expect("a node");
+            g.successors(n).iter().map(|(m, _)| g.key(*m)).collect()
+        };
+        // DMA:0 of tile (0,2) as a slave reaches North:0 of its own switch (a legal connection).
+        assert!(succ((0, 2), (Dma, 0)).contains(&((0, 2), (North, 0))));
+        // North:0 as a master leads into the tile above, on South:0.
+        assert!(succ((0, 2), (North, 0)).contains(&((0, 3), (South, 0))));
+        // A mem tile's DMA:0 cannot go West (no such connection on a mem tile).
+        assert!(!succ((0, 1), (Dma, 0)).iter().any(|(_, p)| p.0 == West));
+    }
+}
