@@ -10,6 +10,7 @@ pub mod layernorm;
 pub mod passthrough_dmas;
 pub mod passthrough_kernel;
 pub mod report_demo;
+pub mod scaling;
 pub mod vector_add_4core;
 pub mod vector_scalar_mul;
 
