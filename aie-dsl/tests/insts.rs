@@ -1,15 +1,15 @@
 //! The NPU instruction stream, word for word against what mlir-aie's tools at 5ff2ab97d write.
 //!
-//! Expected words are facts copied from `shared/reference/examples/*/insts.txt` (aie-opt with
-//! aiecc's pass order, then `aie-translate --aie-npu-to-binary`) and from PIPELINE.md §9.3/§9.4
-//! (mlir-aie's test/Targets/NPU/npu_dma_memcpy.mlir, and the DIALECT.md §5 design).
+//! Expected words are facts copied from mlir-aie's output for the reference designs (aie-opt with
+//! aiecc's pass order, then `aie-translate --aie-npu-to-binary`) and from mlir-aie's
+//! test/Targets/NPU/npu_dma_memcpy.mlir.
 
 mod common;
 
 use aie_dsl::prelude::*;
 use common::i32s;
 
-/// shared/reference/examples/passthrough_{kernel,dmas}/insts.txt: `in` (MM2S 0, BD 1, arg 0)
+/// mlir-aie's insts for passthrough_{kernel,dmas}: `in` (MM2S 0, BD 1, arg 0)
 /// then `out` (S2MM 0, BD 0, arg 1, token), 4096 × i32 each, then a sync on `out`.
 const PASSTHROUGH: [u32; 75] = [
     0x06030100, 0x00000101, 0x00000008, 0x0000012C, //
@@ -46,7 +46,7 @@ fn passthrough_dmas_matches_mlir_aie() {
 
 #[test]
 fn s2mm_transfers_always_issue_a_token() {
-    // DIALECT.md §5 design; PIPELINE.md §9.4 lists the words aie-opt + aie-translate print.
+    // The words aie-opt + aie-translate print for this design.
     let mut d = DesignBuilder::new("dialect_example", Device::Npu1_1Col);
     let shim = d.shim_tile(0);
     let core = d.compute_tile(0, 2);

@@ -1,5 +1,5 @@
 //! The ObjectFIFO transform and allocation passes against mlir-aie's own output at 5ff2ab97d
-//! (`shared/reference/examples/*/physical.mlir`: buffers with addresses and banks, locks with
+//! (aie-opt's physical MLIR of the reference designs, aiecc's pass order at 5ff2ab97d: buffers with addresses and banks, locks with
 //! ids and initial values, DMA chains with BD ids, flows, shim allocations, in IR order).
 
 use aie_dsl::lower::objectfifo::lower;
@@ -366,7 +366,7 @@ fn render_core(
 
 #[test]
 fn passthrough_kernel_core_program_matches_aie_opt() {
-    // shared/reference/examples/passthrough_kernel/physical.mlir, core (0,2): the endless loop
+    // aie-opt's physical MLIR of passthrough_kernel, core (0,2): the endless loop
     // unrolled by 2 with the odd last iteration peeled (after convert-scf-to-cf there).
     let design = common::passthrough_kernel(false);
     let phys = lower(&design).unwrap();

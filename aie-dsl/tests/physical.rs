@@ -3,7 +3,7 @@
 
 mod common;
 
-/// `shared/reference/examples/passthrough_kernel/physical.mlir`, routing included, one
+/// aie-opt's physical MLIR of passthrough_kernel (aiecc's pass order at 5ff2ab97d), routing included, one
 /// statement per line; comments dropped.
 const AIE_OPT: &str = r#"
     module {

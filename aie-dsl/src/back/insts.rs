@@ -1,5 +1,5 @@
 //! The NPU instruction stream (`insts.bin`): mlir-aie's TXN 0.1 format as
-//! `aie-translate --aie-npu-to-binary` writes it at 5ff2ab97d (PIPELINE.md §9.1-9.2).
+//! `aie-translate --aie-npu-to-binary` writes it at 5ff2ab97d (lib/Targets/AIETargetNPU.cpp).
 //!
 //! A four-word header (version, device generation, rows, columns, op count, byte size), then
 //! each operation as little-endian 32-bit words.

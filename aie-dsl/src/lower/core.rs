@@ -1,4 +1,4 @@
-//! Core programs after the ObjectFIFO rewrite (PIPELINE.md §3.10, `unrollForLoops` and the
+//! Core programs after the ObjectFIFO rewrite (AIEObjectFifoStatefulTransform.cpp's `unrollForLoops` and the
 //! acquire/release replacement of `aie-objectFifo-stateful-transform`).
 //!
 //! 1. Unrolling: every loop that directly acquires from FIFOs is unrolled by the least common

@@ -125,7 +125,7 @@ impl Tally<'_> {
         self.bds(tile, name, depth);
     }
 
-    /// The buffers, locks, channels and BDs a link places on its tile (PIPELINE.md §3.8).
+    /// The buffers, locks, channels and BDs a link places on its tile (`createObjectFifoElements` and the link handling of AIEObjectFifoStatefulTransform.cpp).
     fn link(&mut self, link: &Link) {
         let d = self.design;
         let (Some(&first_in), Some(&first_out)) = (link.inputs.first(), link.outputs.first())

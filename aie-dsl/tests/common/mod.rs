@@ -9,7 +9,7 @@ pub fn i32s(n: u32) -> MemRefType {
     MemRefType::vector(n, ElemType::I32)
 }
 
-/// `shared/reference/examples/passthrough_kernel/input.mlir` as a design: `in` (shim → core)
+/// mlir-aie's passthrough_kernel example design (programming_examples, at 5ff2ab97d) as a design: `in` (shim → core)
 /// and `out` (core → shim), 1024 × i32, depth 2, a line copy; with `runtime`, the reference's
 /// transfers (4096 × i32 each, `in` on BD 1, `out` on BD 0 with a token, then a wait).
 pub fn passthrough_kernel(runtime: bool) -> Validated {

@@ -354,7 +354,7 @@ mod tests {
             .chunks(4)
             .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
             .collect();
-        // The words bootgen's cdo_driver writes for a file with one NOP (PIPELINE.md §7.2).
+        // The words bootgen's cdo_driver writes for a file with one NOP (bootgen's cdo-driver/cdo_driver.c).
         assert_eq!(w, [4, 0x004F_4443, 0x200, 1, 0xFFB0_B9B7, 0x111]);
     }
 
@@ -364,7 +364,7 @@ mod tests {
         s.write32(0x0203_2000, 0);
         s.block_write32(0x0202_0000, &[0; 10]).unwrap();
         let b = s.finish();
-        // The example of PIPELINE.md §7.2: the NOP puts the payload at byte 0x40.
+        // A NOP puts the payload at byte 0x40.
         let cmds = decode(&b).unwrap();
         assert_eq!(cmds[2], (0x28, Command::Nop(2)));
         assert_eq!(cmds[3].0, 0x34);

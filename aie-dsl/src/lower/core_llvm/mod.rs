@@ -1,5 +1,5 @@
 //! Core programs to LLVM IR, in-process: what aiecc does per core before Peano compiles it
-//! (PIPELINE.md §2.3; tools/aiecc/aiecc.cpp at mlir-aie 5ff2ab97d).
+//! (tools/aiecc/aiecc.cpp at mlir-aie 5ff2ab97d).
 //!
 //! 1. `standard`: the core's program (from the lowered design, after the ObjectFIFO rewrite)
 //!    becomes a module of upstream dialects, as mlir-aie's `aie-localize-locks`,
