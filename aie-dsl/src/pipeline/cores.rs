@@ -14,13 +14,14 @@ const WORK_DIR: &str = "peano";
 
 /// Writes the linker scripts and LLVM IR asked for and returns every core's ELF, or `None`
 /// (with the reason in `missing`) when they cannot be made here. A design without cores has
-/// no ELFs to make and gets `Some(vec![])`.
+/// no ELFs to make and gets `Some(vec![])`. The Peano used is named in `summary`.
 pub(super) fn build(
     design: &Validated,
     phys: &Physical,
     options: &BuildOptions,
     out: &mut Out,
     missing: &mut Vec<(Artifact, String)>,
+    summary: &mut String,
 ) -> Result<Option<Vec<CoreElf>>, Error> {
     let needs_elfs = [
         Artifact::Elf,
@@ -70,6 +71,11 @@ pub(super) fn build(
             return Ok(None);
         }
     };
+    summary.push_str(&format!(
+        "Peano {} at {}\n",
+        peano.version()?,
+        peano.dir.display()
+    ));
     let work = out.dir.join(WORK_DIR);
     let mut core_jobs = Vec::new();
     for (link_with, tile, ll, ld_script) in jobs {

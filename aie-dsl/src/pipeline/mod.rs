@@ -280,7 +280,7 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
                 out.write_named(a, &a.file_name(&name), &make()?)?;
             }
         }
-        let elfs = cores::build(design, phys, options, &mut out, &mut missing)?;
+        let elfs = cores::build(design, phys, options, &mut out, &mut missing, &mut summary)?;
         config::build(design, phys, elfs, options, &mut out, &mut missing)?;
         summary.push_str(&crate::report::lowered_summary(design, phys));
     }

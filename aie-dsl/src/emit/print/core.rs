@@ -10,15 +10,7 @@ impl Printer {
         op: &OperationRef<'_, '_>,
         l: usize,
     ) -> Result<(), EmitError> {
-        let tile = self.operand(op, 0);
-        let coords = tile
-            .rsplit('_')
-            .take(2)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("_");
+        let (tile, coords) = self.tile_operand(op);
         let res = self.result(op, Some(format!("core_{coords}")));
         self.line(l, &format!("{res} = aie.core({tile}) {{"));
         self.scoped(|p| p.body(op, l + 1))?;

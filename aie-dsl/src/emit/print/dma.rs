@@ -11,25 +11,12 @@ impl Printer {
         l: usize,
         name: &str,
     ) -> Result<(), EmitError> {
-        let tile = self.operand(op, 0);
-        let coords = tile
-            .rsplit('_')
-            .take(2)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("_");
         let base = if name == "aie.mem" {
             "mem"
         } else {
             "memtile_dma"
         };
-        let res = self.result(op, Some(format!("{base}_{coords}")));
-        self.line(l, &format!("{res} = {name}({tile}) {{"));
-        self.scoped(|p| p.body(op, l + 1))?;
-        self.line(l, "}");
-        Ok(())
+        self.tile_region(op, l, name, base)
     }
 
     pub(super) fn print_dma_start(

@@ -191,6 +191,31 @@ impl Printer {
             .unwrap_or_else(|| "^<missing>".into())
     }
 
+    /// The tile operand of `op` and its `C_R` suffix (`%mem_tile_0_1` → `0_1`).
+    fn tile_operand(&self, op: &OperationRef<'_, '_>) -> (String, String) {
+        let tile = self.operand(op, 0);
+        let mut parts: Vec<&str> = tile.rsplit('_').take(2).collect();
+        parts.reverse();
+        let coords = parts.join("_");
+        (tile, coords)
+    }
+
+    /// `%<base>_<C>_<R> = <name>(%tile) { … }`: an op on a tile whose region holds its body.
+    fn tile_region(
+        &mut self,
+        op: &OperationRef<'_, '_>,
+        l: usize,
+        name: &str,
+        base: &str,
+    ) -> Result<(), EmitError> {
+        let (tile, coords) = self.tile_operand(op);
+        let res = self.result(op, Some(format!("{base}_{coords}")));
+        self.line(l, &format!("{res} = {name}({tile}) {{"));
+        self.scoped(|p| p.body(op, l + 1))?;
+        self.line(l, "}");
+        Ok(())
+    }
+
     fn tile_name(&self, col: i64, row: i64) -> String {
         let kind = self
             .device
