@@ -11,13 +11,13 @@ use std::collections::{BTreeSet, HashMap};
 
 use melior::ir::attribute::FlatSymbolRefAttribute;
 use melior::ir::r#type::IntegerType;
-use melior::ir::{Block, BlockLike, BlockRef, Module, Region, RegionLike, Type, Value};
+use melior::ir::{Block, BlockLike, BlockRef, Module, Region, RegionLike, Value};
 use melior::pass::PassManager;
 use melior::Context;
 
 use super::build::{aie_attr, dims_text, ModuleBuilder};
 use super::EmitError;
-use crate::ir::{RuntimeOp, TileId};
+use crate::ir::TileId;
 use crate::lower::core::{LArg, LStmt};
 use crate::lower::physical::Physical;
 use crate::target::{TileKind, WireBundle};
@@ -239,17 +239,7 @@ impl<'c> ModuleBuilder<'c, '_> {
         }
 
         if let Some(seq) = &d.runtime {
-            let arg_types: Vec<Type<'c>> = seq.args.iter().map(|a| self.memref(a)).collect();
-            let (_, body) = self.with_body(
-                &blk,
-                "aie.runtime_sequence",
-                self.op("aie.runtime_sequence")
-                    .add_attributes(&self.attrs(&[("sym_name", self.str("sequence"))])),
-                &arg_types,
-            )?;
-            for op in &seq.ops {
-                self.runtime_op_physical(&body, op)?;
-            }
+            self.runtime_sequence(&blk, seq, true)?;
         }
         for a in &phys.shim_allocs {
             blk.append_operation(self.shim_alloc(tile(a.tile)?, &a.name, a.dir, a.channel)?);
@@ -559,15 +549,6 @@ impl<'c> ModuleBuilder<'c, '_> {
             }
         }
         Ok(())
-    }
-
-    /// The runtime sequence with FIFO names replaced by their shim allocations.
-    fn runtime_op_physical(
-        &self,
-        body: &BlockRef<'c, '_>,
-        op: &RuntimeOp,
-    ) -> Result<(), EmitError> {
-        self.runtime_op_named(body, op, true)
     }
 }
 
