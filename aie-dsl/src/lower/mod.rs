@@ -1,16 +1,22 @@
 //! Lowering: from the validated design to the configuration of the array, in aiecc's order.
 //!
-//! [`lower`] runs every pass once and hands back a [`Lowered`] design: the ObjectFIFO transform
-//! with lock, BD and buffer-address assignment and the core-program rewrite ([`objectfifo`],
-//! [`core`]), routing ([`route`]), and the runtime sequence's NPU operations ([`npu`], as
+//! [`lower`] runs every pass once, in aiecc's order, and hands back a [`Lowered`] design:
+//! hand-placed lock ids ([`assign_lock_ids`]), the ObjectFIFO transform ([`objectfifo`]), BD ids
+//! ([`assign_bd_ids`]), buffer addresses ([`assign_buffer_addresses`]), the core-program rewrite
+//! ([`core`]) and the lowered design's checks ([`check`]), routing with the column control
+//! overlay ([`route`], [`overlay`]), and the runtime sequence's NPU operations ([`npu`], as
 //! `aie-dma-to-npu` makes them, with the shim channels of [`shim_channels`]). The writers under
 //! [`crate::back`] and the physical MLIR of [`crate::emit`] read the result.
 
+pub mod assign_bd_ids;
+pub mod assign_buffer_addresses;
+pub mod assign_lock_ids;
 pub mod check;
 pub mod core;
 pub mod core_llvm;
 pub mod npu;
 pub mod objectfifo;
+pub mod overlay;
 pub mod physical;
 pub mod route;
 pub mod unroll;
@@ -22,6 +28,14 @@ pub use objectfifo::LowerError;
 use crate::ir::{Design, DmaTarget, FifoId, TileId};
 use crate::target::{DmaDir, TileKind};
 use crate::valid::Validated;
+
+/// The kind and coordinates of tile `t` (a compute tile at (0,0) for a handle the design does
+/// not hold; validation rejects those before lowering).
+fn label(d: &Design, t: TileId) -> (TileKind, u32, u32) {
+    d.tiles
+        .get(t)
+        .map_or((TileKind::Compute, 0, 0), |t| (t.kind, t.col, t.row))
+}
 
 /// A design after every lowering pass: placed, allocated and routed, with its runtime
 /// sequence as NPU operations.

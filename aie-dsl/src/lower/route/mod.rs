@@ -7,12 +7,16 @@
 //!   and flows from one source merge;
 //! - `switchbox`: circuit routes become `aie.switchbox` connects, shim-mux connects for shim
 //!   DMA and NOC ends, and `aie.wire`s;
-//! - `packet`: packet routes become arbiter/msel/masterset/packet-rule ops.
+//! - `packet`: packet routes become arbiter/msel/masterset/packet-rule ops;
+//! - `design`: the flows of a lowered design, handed to the router ([`route_design`]).
 
+mod design;
 mod graph;
 mod packet;
 mod pathfinder;
 mod switchbox;
+
+pub use design::route_design;
 
 use crate::target::{Device, WireBundle};
 use pathfinder::{Node, Pathfinder};
