@@ -9,8 +9,9 @@ use crate::target::{regmap, Device};
 /// Data words shown inline for a block write.
 const SHOWN_WORDS: usize = 8;
 
-/// `tile (c,r) <register>` for a partition-relative AIE address.
-pub(super) fn where_is(addr: u64) -> String {
+/// `<kind> (c,r) <register>` for a partition-relative AIE address of an npu1 device, as far
+/// as the target model's register map knows it (`offset 0x…` otherwise; empty outside the array).
+pub fn where_is(addr: u64) -> String {
     // Every npu1 variant has the same rows; the column is whatever the address says.
     let device = Device::Npu1;
     let (col, row, offset) = device.split_address(addr);

@@ -11,6 +11,8 @@
 //! ```
 
 mod cdo;
+
+pub use cdo::where_is as describe_address;
 mod insts;
 mod pdi;
 mod xclbin;

@@ -14,7 +14,6 @@
 
 mod config;
 mod elf;
-pub mod names;
 pub mod stream;
 
 use std::path::Path;
