@@ -13,6 +13,8 @@ use crate::ir::fifo_rules::{end_depth, end_name, requires_dma};
 use crate::ir::{Design, FifoId, Link, TileId};
 use crate::target::{DmaDir, TileKind};
 
+use super::{ValidationError, Validator};
+
 /// Resource use of one tile.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TileUsage {
@@ -275,4 +277,70 @@ pub fn estimate(design: &Design) -> IndexMap<TileId, TileUsage> {
         t.channel(a.tile, a.dir, format!("hand-placed channel {}", a.channel));
     }
     t.usage
+}
+
+impl Validator<'_> {
+    pub(super) fn resources(&mut self) {
+        let d = self.d;
+        for (tile, u) in estimate(d) {
+            let Some(t) = d.tiles.get(tile) else { continue };
+            let res = d.device.resources(t.kind);
+            let used = u.memory_bytes();
+            if t.kind != TileKind::Shim && used > u64::from(res.memory_bytes) {
+                let breakdown = u
+                    .memory
+                    .iter()
+                    .map(|(w, _)| w.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.push(ValidationError::MemoryOverflow {
+                    kind: t.kind,
+                    col: t.col,
+                    row: t.row,
+                    used,
+                    available: u64::from(res.memory_bytes),
+                    breakdown,
+                });
+            }
+            let mut over =
+                |resource: String, used: u32, available: u32, users: String, hint: &'static str| {
+                    if used > available {
+                        self.errors.push(ValidationError::ResourceOverflow {
+                            kind: t.kind,
+                            col: t.col,
+                            row: t.row,
+                            resource,
+                            used,
+                            available,
+                            users,
+                            hint,
+                        });
+                    }
+                };
+            over(
+                "locks".into(),
+                u.locks.len() as u32,
+                res.locks,
+                u.locks.join(", "),
+                "each FIFO end takes two locks: move FIFO endpoints to other tiles",
+            );
+            over(
+                "buffer descriptors".into(),
+                u.bd_count(),
+                res.bds,
+                u.bds.iter().map(|(w, n)| format!("{w}: {n}")).collect::<Vec<_>>().join(", "),
+                "each FIFO end takes one BD per object: use shallower FIFOs or fewer endpoints here",
+            );
+            for dir in [crate::target::DmaDir::S2mm, crate::target::DmaDir::Mm2s] {
+                let users = u.channels(dir);
+                over(
+                    format!("{} DMA channels", dir.keyword()),
+                    users.len() as u32,
+                    res.dma_channels,
+                    users.join(", "),
+                    "each FIFO end that is not shared memory takes a channel: spread the FIFOs over more tiles, or join/split them through a mem tile",
+                );
+            }
+        }
+    }
 }
