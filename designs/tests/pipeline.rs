@@ -112,6 +112,14 @@ fn a_design_with_cores_writes_no_configuration_without_its_elfs() {
         .unwrap()
     );
     assert_eq!(
+        std::fs::read(built.dir.join("core_0_2.ll")).unwrap(),
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../aie-dsl/tests/data/core_llvm/layernorm/core_0_2.ll")
+        )
+        .unwrap()
+    );
+    assert_eq!(
         std::fs::read(built.path(Artifact::Insts).unwrap()).unwrap(),
         oracle("layernorm", "insts.bin")
     );

@@ -32,6 +32,12 @@ pub(super) fn build(
     .iter()
     .any(|a| options.wants(*a));
     let mut jobs = Vec::new();
+    let wants_ir = options.wants(Artifact::CoreLlvm) || needs_elfs;
+    let irs = if wants_ir {
+        crate::lower::core_llvm::core_irs(design, phys)?
+    } else {
+        Vec::new()
+    };
     for core in &phys.cores {
         let Some((col, row)) = design.coords(core.tile) else {
             continue;
@@ -45,10 +51,10 @@ pub(super) fn build(
                 ld_script.as_bytes(),
             )?;
         }
-        if !(options.wants(Artifact::CoreLlvm) || needs_elfs) {
+        let Some((_, ll)) = irs.iter().find(|(t, _)| *t == core.tile) else {
             continue;
-        }
-        let ll = crate::lower::core_llvm::core_ir(design, phys, core.tile)?;
+        };
+        let ll = ll.clone();
         if options.wants(Artifact::CoreLlvm) {
             out.write_named(Artifact::CoreLlvm, &format!("{base}.ll"), ll.as_bytes())?;
         }

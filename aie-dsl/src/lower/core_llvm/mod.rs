@@ -252,6 +252,28 @@ pub fn core_ir(
     phys: &Physical,
     core_tile: TileId,
 ) -> Result<String, CoreLlvmError> {
+    core_ir_in(&context(), design, phys, core_tile)
+}
+
+/// [`core_ir`] of every core of the lowered design, in its order, sharing one MLIR context
+/// (making a context with every dialect costs more than lowering a core).
+///
+/// # Errors
+/// [`CoreLlvmError`] as [`core_ir`], for the first core that fails.
+pub fn core_irs(design: &Design, phys: &Physical) -> Result<Vec<(TileId, String)>, CoreLlvmError> {
+    let ctx = context();
+    phys.cores
+        .iter()
+        .map(|c| Ok((c.tile, core_ir_in(&ctx, design, phys, c.tile)?)))
+        .collect()
+}
+
+fn core_ir_in(
+    ctx: &Context,
+    design: &Design,
+    phys: &Physical,
+    core_tile: TileId,
+) -> Result<String, CoreLlvmError> {
     let (_, (col, row)) = find_core(design, phys, core_tile)?;
     let translate_error = |diagnostics: String| CoreLlvmError::Translate {
         design: design.name.clone(),
@@ -259,11 +281,10 @@ pub fn core_ir(
         row,
         diagnostics,
     };
-    let ctx = context();
-    let module = llvm_dialect_module(&ctx, design, phys, core_tile)?;
+    let module = llvm_dialect_module(ctx, design, phys, core_tile)?;
 
     let llvm = inkwell::context::Context::create();
-    let (raw, diags) = with_diagnostics(&ctx, || {
+    let (raw, diags) = with_diagnostics(ctx, || {
         // SAFETY: the module operation is alive for the call; the LLVM context is the one
         // inkwell owns (llvm-sys and mlir-sys name the same C type `LLVMOpaqueContext`).
         unsafe {
