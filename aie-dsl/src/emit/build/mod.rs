@@ -34,6 +34,7 @@ mod device;
 mod runtime;
 
 pub(super) use attrs::{aie_attr, dims_text};
+pub(super) use device::TileLookup;
 
 /// Builds one design's module; the `emit` module's builders (logical and physical) share it.
 pub(super) struct ModuleBuilder<'c, 'd> {
