@@ -1,7 +1,7 @@
 //! `aie-assign-lock-ids` (mlir-aie lib/Dialect/AIE/Transforms/AIEAssignLockIDs.cpp at
 //! 5ff2ab97d), which aiecc runs before the ObjectFIFO transform: hand-placed locks with an id
 //! keep it, the others take the lowest free id of their tile in declaration order. The
-//! transform then takes the lowest free id for each lock it creates ([`LockIds::next`]).
+//! transform then takes the lowest free id for each lock it creates (`LockIds::next`).
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -1,8 +1,8 @@
 //! The ObjectFIFO transform (mlir-aie `aie-objectFifo-stateful-transform`,
 //! lib/Dialect/AIE/Transforms/AIEObjectFifoStatefulTransform.cpp at 5ff2ab97d) and the passes
 //! aiecc runs around it, each once, in aiecc's order: hand-placed lock ids
-//! ([`crate::lower::assign_lock_ids`]), the transform itself ([`transform`]: buffers, locks,
-//! FIFO ends; [`dma`]: channels, BD chains, flows, shim allocations), BD ids
+//! ([`crate::lower::assign_lock_ids`]), the transform itself (`transform`: buffers, locks,
+//! FIFO ends; `dma`: channels, BD chains, flows, shim allocations), BD ids
 //! ([`crate::lower::assign_bd_ids`]), buffer addresses
 //! ([`crate::lower::assign_buffer_addresses`]), the core-program rewrite ([`crate::lower::core`]),
 //! the lowered design's checks ([`crate::lower::check`]) and routing with the column control
