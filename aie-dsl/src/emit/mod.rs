@@ -3,7 +3,7 @@
 //!
 //! Two texts come out of one module:
 //! - the custom assembly mlir-aie's own examples and tests use ([`Emitted::mlir`]), printed by
-//!   [`print`] from the operations of the module;
+//!   [`print`](mod@print) from the operations of the module;
 //! - MLIR's generic form ([`Emitted::generic`]), printed by MLIR itself.
 //!
 //! Only the dialects we emit are loaded (`func`, `arith`, `scf`, `memref`); `aie` and `aiex` ops

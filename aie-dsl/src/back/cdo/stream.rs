@@ -323,7 +323,10 @@ pub fn first_difference(ours: &[u8], theirs: &[u8]) -> Option<String> {
             (x, y) => {
                 let show = |c: Option<&(usize, Command)>| match c {
                     Some((at, c)) => match c.addr() {
-                        Some(a) => format!("at byte {at:#x}: {c}  [{}]", crate::inspect::describe_address(a)),
+                        Some(a) => format!(
+                            "at byte {at:#x}: {c}  [{}]",
+                            crate::inspect::describe_address(a)
+                        ),
                         None => format!("at byte {at:#x}: {c}"),
                     },
                     None => "nothing (file ended)".to_string(),
