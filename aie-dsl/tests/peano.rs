@@ -19,6 +19,7 @@ fn a_missing_peano_is_one_sentence_naming_the_variable_and_the_install() {
     let lookup = Lookup {
         explicit: None,
         env: &|_| None,
+        scan_site_packages: false,
         ask_python: false,
     };
     let err = Peano::locate(&lookup).unwrap_err();
@@ -37,6 +38,7 @@ fn a_named_directory_without_peano_is_reported_with_where_it_came_from() {
     let lookup = Lookup {
         explicit: Some(nowhere),
         env: &|_| None,
+        scan_site_packages: false,
         ask_python: false,
     };
     let msg = Peano::locate(&lookup).unwrap_err().to_string();
@@ -49,6 +51,7 @@ fn a_named_directory_without_peano_is_reported_with_where_it_came_from() {
     let lookup = Lookup {
         explicit: None,
         env: &env,
+        scan_site_packages: false,
         ask_python: false,
     };
     let msg = Peano::locate(&lookup).unwrap_err().to_string();

@@ -4,8 +4,12 @@
 //!
 //! Peano is looked for, in order, where `--peano` says, in `PEANO_INSTALL_DIR`, and where pip
 //! puts the `llvm-aie` wheel: `$VIRTUAL_ENV/lib/python3.*/site-packages/llvm-aie`, then the
-//! `llvm-aie` folder of `python3`'s `sysconfig` platlib. A missing Peano is one sentence that
-//! names the variable to set and how to install it ([`PeanoError::NotFound`]).
+//! site-packages folders pip installs into (the user's, `/usr/local`, `/usr`, pyenv's versions,
+//! and the prefix of the `python3` on `PATH`), looked at on the file system. aiecc asks
+//! `python3` for its `sysconfig` platlib instead; starting Python (through a pyenv shim, dozens
+//! of processes) cost more than the rest of a build, so that is only done when
+//! [`Lookup::ask_python`] says so. A missing Peano is one sentence that names the variable to
+//! set and how to install it ([`PeanoError::NotFound`]).
 //!
 //! Every tool runs without a shell. Each step writes its output next to a stamp holding a hash
 //! of its inputs and of Peano's version: a step whose stamp matches is not run again.
@@ -134,7 +138,9 @@ pub struct Lookup<'a> {
     pub explicit: Option<&'a Path>,
     /// Reads an environment variable.
     pub env: &'a dyn Fn(&str) -> Option<OsString>,
-    /// Whether to ask `python3` for its site-packages folder.
+    /// Whether to look in the usual site-packages folders on the file system.
+    pub scan_site_packages: bool,
+    /// Whether to ask `python3` for its site-packages folder (slow: starts Python).
     pub ask_python: bool,
 }
 
@@ -143,7 +149,8 @@ impl Default for Lookup<'_> {
         Lookup {
             explicit: None,
             env: &|name| std::env::var_os(name),
-            ask_python: true,
+            scan_site_packages: true,
+            ask_python: false,
         }
     }
 }
@@ -179,6 +186,74 @@ fn holds_peano(dir: &Path) -> bool {
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// The `python3*` folders under `lib`, newest first.
+fn python_dirs(lib: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(lib)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("python3"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v.reverse();
+    v
+}
+
+/// The site-packages folders pip installs wheels into on this machine, as far as the file
+/// system shows them: the user's, `/usr/local`'s and `/usr`'s, pyenv's versions, and the
+/// prefix of the `python3` on `PATH` (symlinks followed).
+fn site_packages(env: &dyn Fn(&str) -> Option<OsString>) -> Vec<PathBuf> {
+    let mut libs: Vec<PathBuf> = Vec::new();
+    let home = env("HOME").map(PathBuf::from);
+    if let Some(h) = &home {
+        libs.push(h.join(".local/lib"));
+    }
+    if let Some(path) = env("PATH") {
+        for dir in std::env::split_paths(&path) {
+            if let Ok(real) = std::fs::canonicalize(dir.join("python3")) {
+                if let Some(prefix) = real.parent().and_then(Path::parent) {
+                    libs.push(prefix.join("lib"));
+                }
+                break;
+            }
+        }
+    }
+    let pyenv = env("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| home.map(|h| h.join(".pyenv")));
+    if let Some(root) = pyenv {
+        let mut versions: Vec<PathBuf> = std::fs::read_dir(root.join("versions"))
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.path().join("lib"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        versions.sort();
+        versions.reverse();
+        libs.extend(versions);
+    }
+    libs.push(PathBuf::from("/usr/local/lib"));
+    libs.push(PathBuf::from("/usr/lib"));
+    let mut out = Vec::new();
+    for lib in libs {
+        for py in python_dirs(&lib) {
+            for sub in ["site-packages", "dist-packages"] {
+                let d = py.join(sub);
+                if d.is_dir() && !out.contains(&d) {
+                    out.push(d);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `python3 -c "import sysconfig; print(sysconfig.get_path('platlib'))"`, within a time limit.
@@ -268,6 +343,20 @@ impl Peano {
                     return Ok(found(dir));
                 }
             }
+        }
+        if lookup.scan_site_packages {
+            let dirs = site_packages(lookup.env);
+            for sp in &dirs {
+                let dir = sp.join("llvm-aie");
+                if holds_peano(&dir) {
+                    return Ok(found(dir));
+                }
+            }
+            looked.push(if dirs.is_empty() {
+                "the usual site-packages folders (none found)".to_string()
+            } else {
+                format!("llvm-aie in {} site-packages folder(s)", dirs.len())
+            });
         }
         if lookup.ask_python {
             match python_platlib() {
