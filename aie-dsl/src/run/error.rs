@@ -56,6 +56,11 @@ pub enum XrtStep {
     SyncFromDevice,
 }
 
+/// The shim's success code (`AIE_XRT_OK` in `xrt_shim.h`).
+pub(crate) const SHIM_OK: i32 = 0;
+/// The shim's code for a wait that ran out of time (`AIE_XRT_TIMEOUT` in `xrt_shim.h`).
+pub(crate) const SHIM_TIMEOUT: i32 = 100;
+
 impl XrtStep {
     /// The step's code in the C shim's error convention (`AIE_XRT_STEP_*` in `xrt_shim.h`).
     pub fn from_code(code: i32) -> Option<XrtStep> {
@@ -308,4 +313,81 @@ pub enum RunError {
         /// XRT's command state when the wait returned.
         state: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `#define NAME value` lines of the C header the shim is compiled with.
+    fn header_codes() -> Vec<(String, i32)> {
+        include_str!("xrt_shim.h")
+            .lines()
+            .filter_map(|l| {
+                let mut w = l.split_whitespace();
+                (w.next() == Some("#define")).then_some(())?;
+                let name = w.next()?.to_string();
+                let value = w.next()?.parse().ok()?;
+                Some((name, value))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn step_codes_agree_with_the_c_header() {
+        let codes = header_codes();
+        let steps: Vec<_> = codes
+            .iter()
+            .filter(|(n, _)| n.starts_with("AIE_XRT_STEP_"))
+            .collect();
+        assert_eq!(steps.len(), 9, "{codes:?}");
+        for (name, code) in steps {
+            let step = XrtStep::from_code(*code).unwrap_or_else(|| panic!("{name} = {code}"));
+            // AIE_XRT_STEP_HW_CONTEXT <-> HwContext, and so on.
+            let camel: String = name["AIE_XRT_STEP_".len()..]
+                .split('_')
+                .map(|w| w[..1].to_string() + &w[1..].to_lowercase())
+                .collect();
+            assert_eq!(format!("{step:?}"), camel, "{name}");
+        }
+        assert!(codes.contains(&("AIE_XRT_OK".into(), SHIM_OK)));
+        assert!(codes.contains(&("AIE_XRT_TIMEOUT".into(), SHIM_TIMEOUT)));
+        assert_eq!(XrtStep::from_code(SHIM_OK), None);
+        assert_eq!(XrtStep::from_code(SHIM_TIMEOUT), None);
+    }
+
+    #[test]
+    fn xrt_errors_carry_the_message_and_what_to_check() {
+        let e = RunError::Xrt {
+            step: XrtStep::OpenDevice,
+            message: "No devices found".into(),
+        };
+        let s = e.to_string();
+        assert!(s.contains("opening the NPU"), "{s}");
+        assert!(s.contains("No devices found"), "{s}");
+        assert!(s.contains("amdxdna") && s.contains("xrt-smi examine"), "{s}");
+
+        let s = RunError::Xrt {
+            step: XrtStep::HwContext,
+            message: "DRM_IOCTL_AMDXDNA_CREATE_HWCTX IOCTL failed (err=-22): Invalid argument"
+                .into(),
+        }
+        .to_string();
+        assert!(s.contains("Invalid argument"), "{s}");
+        assert!(s.contains("column width") && s.contains("xrt-smi examine"), "{s}");
+
+        let s = RunError::Xrt {
+            step: XrtStep::RegisterXclbin,
+            message: "load_axlf: Operation not supported".into(),
+        }
+        .to_string();
+        assert!(s.contains("2.17"), "{s}");
+
+        let s = RunError::Timeout {
+            timeout_ms: 10_000,
+            state: "command state 11 (ERT_CMD_STATE_TIMEOUT)".into(),
+        }
+        .to_string();
+        assert!(s.contains("10000 ms") && s.contains("ERT_CMD_STATE_TIMEOUT"), "{s}");
+    }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::ptr::{self, NonNull};
 use std::time::Duration;
 
-use super::error::{Role, RunError, XrtStep};
+use super::error::{Role, RunError, XrtStep, SHIM_OK as OK, SHIM_TIMEOUT as TIMEOUT};
 use super::plan::{Input, Output, Plan};
 
 #[repr(C)]
@@ -20,10 +20,6 @@ struct RawLoaded {
     _opaque: [u8; 0],
 }
 
-/// `AIE_XRT_OK`.
-const OK: c_int = 0;
-/// `AIE_XRT_TIMEOUT`.
-const TIMEOUT: c_int = 100;
 /// Bytes of the buffer XRT's message is copied into.
 const ERR_LEN: usize = 1024;
 
