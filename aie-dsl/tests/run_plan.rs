@@ -157,7 +157,10 @@ fn a_wrong_size_is_refused_naming_the_argument_and_the_size() {
             role,
             ..
         } => {
-            assert_eq!((*index, *expected, *got, *role), (0, 16384, 16380, Role::Input));
+            assert_eq!(
+                (*index, *expected, *got, *role),
+                (0, 16384, 16380, Role::Input)
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -171,7 +174,14 @@ fn a_wrong_size_is_refused_naming_the_argument_and_the_size() {
         .check(&[Input::from(&input)], &[Output::bytes(&mut long)])
         .unwrap_err();
     assert!(
-        matches!(e, RunError::BufferSize { index: 1, role: Role::Output, .. }),
+        matches!(
+            e,
+            RunError::BufferSize {
+                index: 1,
+                role: Role::Output,
+                ..
+            }
+        ),
         "{e:?}"
     );
 }
@@ -205,20 +215,38 @@ fn damaged_instructions_are_refused() {
     let xclbin = read("final.xclbin");
     let mut insts = read("insts.bin");
     insts.pop();
-    let e = Plan::new(&design, &data("insts.bin"), &insts, &data("final.xclbin"), &xclbin)
-        .unwrap_err();
+    let e = Plan::new(
+        &design,
+        &data("insts.bin"),
+        &insts,
+        &data("final.xclbin"),
+        &xclbin,
+    )
+    .unwrap_err();
     assert!(matches!(e, RunError::BadInstructions { .. }), "{e:?}");
-    assert!(e.to_string().contains("whole number of 32-bit words"), "{e}");
+    assert!(
+        e.to_string().contains("whole number of 32-bit words"),
+        "{e}"
+    );
 
     // Dropping a word keeps whole words but contradicts the TXN header's byte size.
     let mut insts = read("insts.bin");
     insts.truncate(insts.len() - 4);
-    let e = Plan::new(&design, &data("insts.bin"), &insts, &data("final.xclbin"), &xclbin)
-        .unwrap_err();
+    let e = Plan::new(
+        &design,
+        &data("insts.bin"),
+        &insts,
+        &data("final.xclbin"),
+        &xclbin,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("TXN header says"), "{e}");
 
     let e = plan::instruction_words(Path::new("x.bin"), &[0; 8]).unwrap_err();
-    assert!(e.to_string().contains("shorter than the 4-word TXN header"), "{e}");
+    assert!(
+        e.to_string().contains("shorter than the 4-word TXN header"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -266,7 +294,10 @@ fn more_runtime_arguments_than_the_kernel_has_buffers_are_refused() {
     let e = plan_for(&design).unwrap_err();
     match &e {
         RunError::TooManyArgs {
-            args, slots: s, kernel, ..
+            args,
+            slots: s,
+            kernel,
+            ..
         } => assert_eq!((*args, *s, kernel.as_str()), (slots + 1, slots, "MLIR_AIE")),
         other => panic!("{other:?}"),
     }
@@ -293,7 +324,14 @@ fn a_partition_narrower_than_the_device_is_refused() {
     let design = d.finish().unwrap();
     let e = plan_for(&design).unwrap_err();
     assert!(
-        matches!(e, RunError::PartitionColumns { columns: 4, width: 1, .. }),
+        matches!(
+            e,
+            RunError::PartitionColumns {
+                columns: 4,
+                width: 1,
+                ..
+            }
+        ),
         "{e:?}"
     );
 }

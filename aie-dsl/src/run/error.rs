@@ -57,9 +57,9 @@ pub enum XrtStep {
 }
 
 /// The shim's success code (`AIE_XRT_OK` in `xrt_shim.h`).
-pub(crate) const SHIM_OK: i32 = 0;
+pub const SHIM_OK: i32 = 0;
 /// The shim's code for a wait that ran out of time (`AIE_XRT_TIMEOUT` in `xrt_shim.h`).
-pub(crate) const SHIM_TIMEOUT: i32 = 100;
+pub const SHIM_TIMEOUT: i32 = 100;
 
 impl XrtStep {
     /// The step's code in the C shim's error convention (`AIE_XRT_STEP_*` in `xrt_shim.h`).
@@ -150,7 +150,7 @@ pub enum RunError {
         design: String,
     },
     /// The build did not write an artifact the run needs.
-    #[error("design `{design}`: the build did not write {artifact}{}; a run needs insts.bin and final.xclbin", why.as_ref().map(|w| format!(" ({w})")).unwrap_or_default())]
+    #[error("design `{design}`: the build did not write {artifact}{}; a run needs insts.bin and final.xclbin", why.as_ref().map(|w| format!(": {w}")).unwrap_or_default())]
     MissingArtifact {
         /// The design.
         design: String,
@@ -365,7 +365,10 @@ mod tests {
         let s = e.to_string();
         assert!(s.contains("opening the NPU"), "{s}");
         assert!(s.contains("No devices found"), "{s}");
-        assert!(s.contains("amdxdna") && s.contains("xrt-smi examine"), "{s}");
+        assert!(
+            s.contains("amdxdna") && s.contains("xrt-smi examine"),
+            "{s}"
+        );
 
         let s = RunError::Xrt {
             step: XrtStep::HwContext,
@@ -374,7 +377,10 @@ mod tests {
         }
         .to_string();
         assert!(s.contains("Invalid argument"), "{s}");
-        assert!(s.contains("column width") && s.contains("xrt-smi examine"), "{s}");
+        assert!(
+            s.contains("column width") && s.contains("xrt-smi examine"),
+            "{s}"
+        );
 
         let s = RunError::Xrt {
             step: XrtStep::RegisterXclbin,
@@ -388,6 +394,9 @@ mod tests {
             state: "command state 11 (ERT_CMD_STATE_TIMEOUT)".into(),
         }
         .to_string();
-        assert!(s.contains("10000 ms") && s.contains("ERT_CMD_STATE_TIMEOUT"), "{s}");
+        assert!(
+            s.contains("10000 ms") && s.contains("ERT_CMD_STATE_TIMEOUT"),
+            "{s}"
+        );
     }
 }

@@ -24,7 +24,8 @@ struct RawLoaded {
 const ERR_LEN: usize = 1024;
 
 extern "C" {
-    fn aie_xrt_open(index: c_uint, out: *mut *mut RawDevice, err: *mut c_char, len: usize) -> c_int;
+    fn aie_xrt_open(index: c_uint, out: *mut *mut RawDevice, err: *mut c_char, len: usize)
+        -> c_int;
     fn aie_xrt_close(dev: *mut RawDevice);
     fn aie_xrt_load(
         dev: *mut RawDevice,

@@ -197,9 +197,7 @@ impl Loaded<'_> {
         #[cfg(feature = "xrt")]
         {
             let start = std::time::Instant::now();
-            let kernel = self
-                .loaded
-                .run(&self.plan, inputs, outputs, self.timeout)?;
+            let kernel = self.loaded.run(&self.plan, inputs, outputs, self.timeout)?;
             Ok(Timing {
                 kernel,
                 total: start.elapsed(),

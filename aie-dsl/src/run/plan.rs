@@ -270,10 +270,9 @@ pub fn xclbin_facts(path: &Path, bytes: &[u8]) -> Result<XclbinFacts, RunError> 
             what,
         })
     };
-    let ips = parse::ip_layout(
-        &section(kind::IP_LAYOUT, "IP_LAYOUT", "the kernel XRT opens")?.payload,
-    )
-    .map_err(parse_err)?;
+    let ips =
+        parse::ip_layout(&section(kind::IP_LAYOUT, "IP_LAYOUT", "the kernel XRT opens")?.payload)
+            .map_err(parse_err)?;
     let kernel = ips
         .iter()
         .find(|ip| ip.ty == f::IP_PS_KERNEL && ip.properties & 3 == f::PS_SUBTYPE_DPU)
