@@ -99,9 +99,22 @@ pub fn run_on_npu(design: &Validated, built: &Built) -> Result<Outcome, NpuRunEr
     );
     let ok = match design.name.as_str() {
         "layernorm" => {
-            let (line, ok) = compare_layernorm(&inputs[0], &outputs[0])?;
-            report.push_str(&line);
-            ok
+            let (Some(input), Some(output)) = (inputs.first(), outputs.first()) else {
+                return Err(NpuRunError::Host(
+                    "layernorm has no input or no output argument to compare".into(),
+                ));
+            };
+            match compare_layernorm(input, output) {
+                Ok((line, ok)) => {
+                    report.push_str(&line);
+                    ok
+                }
+                // Keep the timing; say why the outputs were not compared.
+                Err(e) => {
+                    report.push_str(&format!("outputs not compared: {e}\n"));
+                    false
+                }
+            }
         }
         _ => {
             report.push_str(&format!(
