@@ -58,6 +58,7 @@ pub mod lower;
 mod pipeline;
 pub mod registry;
 pub mod report;
+pub mod run;
 pub mod target;
 pub mod types;
 pub mod valid;

@@ -7,6 +7,7 @@
 
 pub mod kernels;
 pub mod layernorm;
+pub mod npu;
 pub mod passthrough_dmas;
 pub mod passthrough_kernel;
 pub mod report_demo;
@@ -67,30 +68,64 @@ pub fn describe(b: &aie_dsl::Built) -> String {
 }
 
 /// Runs one design as the examples do: builds every artifact with [`aie_dsl::build`] into
-/// `--out DIR` (default [`default_out_dir`]), prints where the files went and the summary.
-/// Returns the process exit code.
+/// `--out DIR` (default [`default_out_dir`]), prints where the files went and the summary; with
+/// `--run`, then runs it on the NPU ([`npu::run_on_npu`]), or says in one sentence why it
+/// cannot here (the build still counts: exit code 0). Returns the process exit code.
 pub fn run_example(design: DesignFn) -> i32 {
     let mut out = default_out_dir();
+    let mut run = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        match (a.as_str(), args.next()) {
-            ("--out", Some(dir)) => out = PathBuf::from(dir),
-            _ => {
-                eprintln!("usage: cargo run --example <design> [-- --out DIR]");
-                return 2;
-            }
+        match a.as_str() {
+            "--run" => run = true,
+            "--out" => match args.next() {
+                Some(dir) => out = PathBuf::from(dir),
+                None => return usage(),
+            },
+            _ => return usage(),
         }
     }
     let options = build_options(out);
-    match design().and_then(|d| aie_dsl::build(&d, &options)) {
-        Ok(b) => {
-            print!("{}", describe(&b));
-            print!("{}", b.summary);
+    let design = match design() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let built = match aie_dsl::build(&design, &options) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    print!("{}", describe(&built));
+    print!("{}", built.summary);
+    if !run {
+        return 0;
+    }
+    match npu::run_on_npu(&design, &built) {
+        Ok(npu::Outcome::NotRun(why)) => {
+            println!("{why}");
             0
+        }
+        Ok(npu::Outcome::Ran { report, ok }) => {
+            print!("{report}");
+            if ok {
+                0
+            } else {
+                1
+            }
         }
         Err(e) => {
             eprintln!("error: {e}");
             1
         }
     }
+}
+
+fn usage() -> i32 {
+    eprintln!("usage: cargo run --example <design> [--features xrt] [-- [--out DIR] [--run]]");
+    2
 }
