@@ -355,7 +355,7 @@ impl Peano {
             looked.push(if dirs.is_empty() {
                 "the usual site-packages folders (none found)".to_string()
             } else {
-                format!("llvm-aie in {} site-packages folder(s)", dirs.len())
+                format!("llvm-aie under {} site-packages folders", dirs.len())
             });
         }
         if lookup.ask_python {
