@@ -52,8 +52,13 @@ fn run(exe: &PathBuf, input: &[u8]) -> Vec<u8> {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
+    // Feed stdin from a thread: a driver that writes as it reads would otherwise fill the
+    // stdout pipe while we are still writing.
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let feeder = std::thread::spawn(move || stdin.write_all(&input).unwrap());
     let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
     assert!(out.status.success());
     out.stdout
 }
@@ -122,7 +127,7 @@ fn erfc(z: f64) -> f64 {
             term *= -z * z / n;
             let t = term / (2.0 * n + 1.0);
             sum += t;
-            if t.abs() < 1e-17 * sum.abs() {
+            if t.abs() <= 1e-17 * sum.abs() || n > 200.0 {
                 break;
             }
         }
@@ -289,9 +294,7 @@ fn softmax_rows_are_within_one_bf16_ulp_and_sum_to_one() {
     let mut huge = vec![bits(-1e30); n];
     huge[3] = bits(1e30);
     rows.push(("one score of 1e30 among -1e30".into(), huge));
-    let mut masked: Vec<u16> = (0..n)
-        .map(|_| bits((rng.next() * 4.0) as f32))
-        .collect();
+    let mut masked: Vec<u16> = (0..n).map(|_| bits((rng.next() * 4.0) as f32)).collect();
     for v in masked.iter_mut().skip(1000) {
         *v = 0xFF80; // -inf, as an attention mask writes it
     }
@@ -422,15 +425,11 @@ fn residual_add_is_the_correctly_rounded_bf16_sum() {
             continue;
         }
         let want = bf16::from_f64(sum).to_bits();
-        if sum == f64::from(sum as f32) {
+        if sum == f64::from(sum as f32) || bf16::from_bits(want).to_f32().is_infinite() {
             assert_eq!(got, want, "{x} + {y}: got {}, want {}", f(got), f(want));
         } else {
             inexact_in_float += 1;
-            assert!(
-                (f(got) - sum).abs() <= ulp(sum),
-                "{x} + {y} = {}",
-                f(got)
-            );
+            assert!((f(got) - sum).abs() <= ulp(sum), "{x} + {y} = {}", f(got));
         }
     }
     let n = a.len();
@@ -438,7 +437,11 @@ fn residual_add_is_the_correctly_rounded_bf16_sum() {
     assert_eq!(c[n - 9], 0x0000, "0 + -0 = +0");
     assert_eq!(c[n - 8], 0x8000, "-0 + -0 = -0");
     assert_eq!(c[n - 7], bits(1.0), "a tie rounds to even (down)");
-    assert_eq!(c[n - 6], bits(1.0 + 2.0 / 128.0), "a tie rounds to even (up)");
+    assert_eq!(
+        c[n - 6],
+        bits(1.0 + 2.0 / 128.0),
+        "a tie rounds to even (up)"
+    );
     assert_eq!(c[n - 5], 0x7F80, "overflow is +inf");
     assert_eq!(c[n - 4], 0x7F80, "inf + 1 = inf");
     assert_eq!(c[n - 1], 0x0000, "-2.5 + 2.5 = +0");
