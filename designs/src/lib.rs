@@ -14,6 +14,7 @@ pub mod report_demo;
 pub mod scaling;
 pub mod vector_add_4core;
 pub mod vector_scalar_mul;
+pub mod whisper;
 
 use std::path::{Path, PathBuf};
 

@@ -28,10 +28,18 @@ fn first_difference(ours: &str, expected: &str) -> String {
     )
 }
 
+/// Designs whose core LLVM IR has not yet been made by mlir-aie (issue 12's Whisper designs:
+/// no aie-opt on the machine they were written on). Remove a name once its
+/// `tests/data/core_llvm/<name>/` files exist.
+const NO_ORACLE_YET: &[&str] = &["gelu", "residual_add", "softmax"];
+
 #[test]
 fn every_core_llvm_ir_matches_mlir_aie() {
     let mut compared = 0;
     for (name, build) in designs::all() {
+        if NO_ORACLE_YET.contains(&name) {
+            continue;
+        }
         let design = build().unwrap_or_else(|e| panic!("{name}: {e}"));
         let phys =
             aie_dsl::lower::objectfifo::lower(&design).unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -11,10 +11,18 @@ fn data_dir(design: &str) -> PathBuf {
         .join(design)
 }
 
+/// Designs whose linker scripts have not yet been made by mlir-aie (issue 12's Whisper
+/// designs: no aie-translate on the machine they were written on). Remove a name once its
+/// oracle files exist.
+const NO_ORACLE_YET: &[&str] = &["gelu", "residual_add", "softmax"];
+
 #[test]
 fn every_core_linker_script_matches_aie_translate() {
     let mut compared = 0;
     for (name, build) in designs::all() {
+        if NO_ORACLE_YET.contains(&name) {
+            continue;
+        }
         let design = build().unwrap_or_else(|e| panic!("{name}: {e}"));
         let phys =
             aie_dsl::lower::objectfifo::lower(&design).unwrap_or_else(|e| panic!("{name}: {e}"));

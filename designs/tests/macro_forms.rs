@@ -26,17 +26,20 @@ fn vector_scalar_mul_macro_form_equals_builder_form() {
 
 #[test]
 fn the_design_attribute_registers_every_design() {
-    // The registry holds every design linked into the program: the designs crate's five, and
+    // The registry holds every design linked into the program: the designs crate's eight, and
     // the two this test file declares (`expansion`, `out_of_range`).
     let names: Vec<&str> = designs::all().iter().map(|(n, _)| *n).collect();
     assert_eq!(
         names,
         [
             "every_form",
+            "gelu",
             "layernorm",
             "out_of_range",
             "passthrough_dmas",
             "passthrough_kernel",
+            "residual_add",
+            "softmax",
             "vector_add_4core",
             "vector_scalar_mul"
         ]
