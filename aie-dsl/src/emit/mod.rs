@@ -157,3 +157,23 @@ fn verify_text(ctx: &Context, design: &Design, text: &str) -> Result<(), EmitErr
         }),
     }
 }
+
+/// The attribute of a kernel's scalar constant `s` of MLIR type `ty` (bf16 constants exactly, by
+/// their f32 value); shared by the design's module and the cores' LLVM lowering.
+pub(crate) fn scalar_attribute<'c>(
+    ctx: &'c Context,
+    ty: melior::ir::Type<'c>,
+    s: crate::types::Scalar,
+) -> melior::ir::Attribute<'c> {
+    use crate::types::{bf16, Scalar};
+    use melior::ir::attribute::{FloatAttribute, IntegerAttribute};
+    match s {
+        Scalar::I8(v) => IntegerAttribute::new(ty, i64::from(v)).into(),
+        Scalar::I16(v) => IntegerAttribute::new(ty, i64::from(v)).into(),
+        Scalar::I32(v) => IntegerAttribute::new(ty, i64::from(v)).into(),
+        Scalar::F32(v) => FloatAttribute::new(ctx, ty, f64::from(v)).into(),
+        Scalar::Bf16(bits) => {
+            FloatAttribute::new(ctx, ty, f64::from(bf16::from_bits(bits).to_f32())).into()
+        }
+    }
+}

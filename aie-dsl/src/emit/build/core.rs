@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use melior::ir::attribute::{FloatAttribute, IntegerAttribute};
+use melior::ir::attribute::IntegerAttribute;
 use melior::ir::{Attribute, BlockLike, BlockRef, Type, Value};
 
 use super::attrs::aie_type;
@@ -111,18 +111,7 @@ impl<'c> ModuleBuilder<'c, '_> {
         s: Scalar,
     ) -> Result<Value<'c, 'a>, EmitError> {
         let ty = self.scalar(s.ty());
-        let attr: Attribute<'c> = match s {
-            Scalar::I8(v) => IntegerAttribute::new(ty, i64::from(v)).into(),
-            Scalar::I16(v) => IntegerAttribute::new(ty, i64::from(v)).into(),
-            Scalar::I32(v) => IntegerAttribute::new(ty, i64::from(v)).into(),
-            Scalar::F32(v) => FloatAttribute::new(self.ctx, ty, f64::from(v)).into(),
-            Scalar::Bf16(bits) => FloatAttribute::new(
-                self.ctx,
-                ty,
-                f64::from(f32::from_bits(u32::from(bits) << 16)),
-            )
-            .into(),
-        };
+        let attr = crate::emit::scalar_attribute(self.ctx, ty, s);
         self.constant(block, attr, ty)
     }
 

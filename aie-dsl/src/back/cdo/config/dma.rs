@@ -198,6 +198,8 @@ impl Ctx<'_> {
         w: &mut [u32],
     ) -> Result<(), CdoError> {
         let n = bd.dims.len();
+        // The address generator steps in words of the DMA's granularity.
+        let word = u64::from(self.device().model().dma_granularity_bytes);
         if n > regs.dims {
             return Err(t.too_large(
                 format!("dimensions of BD {}", bd.bd_id),
@@ -208,12 +210,12 @@ impl Ctx<'_> {
         for (i, d) in bd.dims.iter().enumerate() {
             let j = n - i - 1;
             let (stride, size) = if j > 0 {
-                (u64::from(d.stride) * elem_bytes / 4, u64::from(d.size))
+                (u64::from(d.stride) * elem_bytes / word, u64::from(d.size))
             } else {
                 // mlir-aie narrows the scaled innermost size to 16 bits.
                 (
                     u64::from(d.stride),
-                    (u64::from(d.size) * elem_bytes / 4) & 0xFFFF,
+                    (u64::from(d.size) * elem_bytes / word) & 0xFFFF,
                 )
             };
             let stride = stride.max(1);

@@ -249,9 +249,7 @@ fn init_bytes(b: &PBuffer, values: &[i64]) -> Result<Vec<u8>, CdoError> {
                 if elem == ElemType::F32 {
                     out.extend_from_slice(&f.to_bits().to_le_bytes());
                 } else {
-                    let bits = f.to_bits();
-                    let round = 0x7FFF + ((bits >> 16) & 1);
-                    let h = (bits.wrapping_add(round) >> 16) as u16;
+                    let h = crate::types::bf16::from_f32(f).to_bits();
                     out.extend_from_slice(&h.to_le_bytes());
                 }
             }
