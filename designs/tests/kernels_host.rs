@@ -1,52 +1,17 @@
 //! The C++ kernels are plain C++ for AIE2; on the host they compile with the system C++
 //! compiler, which lets us check what they compute. (On the NPU they are built with Peano.)
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+
+mod host;
 
 /// Compiles `kernel` with a driver `main` into an executable; returns its path.
 fn build(kernel: &str, driver: &str, name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("aie-dsl-kernels-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let main = dir.join(format!("{name}_main.cc"));
-    std::fs::write(&main, driver).unwrap();
-    let exe = dir.join(name);
-    let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
-    let out = Command::new(&cxx)
-        .args([
-            "-std=c++17",
-            "-O2",
-            "-Wall",
-            "-Werror",
-            "-fno-fast-math",
-            "-o",
-        ])
-        .arg(&exe)
-        .arg(designs::kernels_dir().join(kernel))
-        .arg(&main)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run the host C++ compiler `{cxx}` ({e}); install g++ or set CXX")
-        });
-    assert!(
-        out.status.success(),
-        "{kernel} does not compile:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    exe
+    host::build("kernels", kernel, driver, name, &[])
 }
 
 fn run(exe: &PathBuf, input: &[u8]) -> Vec<u8> {
-    let mut child = Command::new(exe)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    out.stdout
+    host::run(exe, input)
 }
 
 fn bf16_to_f32(b: u16) -> f32 {

@@ -6,61 +6,25 @@
 //! bits, so 1 ulp at value v is 2^(floor(log2 |v|) - 7), between 2^-8 and 2^-7 of |v|; a
 //! correctly rounded result is within 0.5 ulp.
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use aie_dsl::types::bf16;
 
+mod host;
+
 /// Compiles `kernel` with a driver `main` into an executable; returns its path.
 fn build(kernel: &str, driver: &str, name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("aie-dsl-whisper-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let main = dir.join(format!("{name}_main.cc"));
-    std::fs::write(&main, driver).unwrap();
-    let exe = dir.join(name);
-    let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
-    let out = Command::new(&cxx)
-        .args([
-            "-std=c++17",
-            "-O2",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-fno-fast-math",
-            "-ffp-contract=off",
-            "-o",
-        ])
-        .arg(&exe)
-        .arg(designs::kernels_dir().join(kernel))
-        .arg(&main)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run the host C++ compiler `{cxx}` ({e}); install g++ or set CXX")
-        });
-    assert!(
-        out.status.success(),
-        "{kernel} does not compile:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    exe
+    host::build(
+        "whisper",
+        kernel,
+        driver,
+        name,
+        &["-Wextra", "-ffp-contract=off"],
+    )
 }
 
 fn run(exe: &PathBuf, input: &[u8]) -> Vec<u8> {
-    let mut child = Command::new(exe)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Feed stdin from a thread: a driver that writes as it reads would otherwise fill the
-    // stdout pipe while we are still writing.
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let feeder = std::thread::spawn(move || stdin.write_all(&input).unwrap());
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    assert!(out.status.success());
-    out.stdout
+    host::run(exe, input)
 }
 
 fn f(b: u16) -> f64 {
