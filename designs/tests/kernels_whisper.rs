@@ -23,7 +23,7 @@ fn build(kernel: &str, driver: &str, name: &str) -> PathBuf {
     )
 }
 
-fn run(exe: &PathBuf, input: &[u8]) -> Vec<u8> {
+fn run(exe: &std::path::Path, input: &[u8]) -> Vec<u8> {
     host::run(exe, input)
 }
 
