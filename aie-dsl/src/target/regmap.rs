@@ -3,7 +3,8 @@
 //! register database: `*_DMA_BD0_0`, `*_DMA_S2MM_0_CTRL`, `*_LOCK0_VALUE`,
 //! `*_STREAM_SWITCH_MASTER_CONFIG_*`, `CORE_CONTROL`, `NOC_MODULE_MUX_CONFIG`…).
 
-use super::TileKind;
+use super::regs::{self, COMPUTE_DMA, COMPUTE_SWITCH, MEM_DMA, MEM_SWITCH, SHIM_SWITCH};
+use super::{npu1, TileKind};
 
 /// A run of equal register groups (BDs, locks, channels…) or one memory range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,31 +41,56 @@ impl Block {
 /// Bytes of one word.
 const W: u32 = 4;
 /// Bytes per BD (eight word slots; a compute tile's BD uses six of them).
-pub const BD_STRIDE: u32 = 0x20;
+pub const BD_STRIDE: u32 = npu1::SHIM_BD_STRIDE;
 /// Bytes per DMA channel's control and start-queue pair.
-pub const DMA_CHANNEL_STRIDE: u32 = 8;
+pub const DMA_CHANNEL_STRIDE: u32 = npu1::SHIM_DMA_CTRL_STRIDE;
 /// Bytes per lock (its value register).
-pub const LOCK_STRIDE: u32 = 0x10;
+pub const LOCK_STRIDE: u32 = regs::LOCK_STRIDE;
 /// Bytes per stream-switch slave port's four slot registers.
-pub const SLOT_PORT_STRIDE: u32 = 0x10;
+pub const SLOT_PORT_STRIDE: u32 = regs::SWITCH_SLOT_PORT_STRIDE;
 /// Stream-switch ports per direction covered by the configuration arrays.
 pub const SWITCH_PORTS: u32 = 64;
 
 /// Register blocks of a compute tile.
 pub const COMPUTE: &[Block] = &[
-    Block::new("data memory", 0x0_0000, 0x1_0000, 1),
-    Block::new("DMA BD", 0x1_D000, BD_STRIDE, 16),
-    Block::new("DMA channel", 0x1_DE00, DMA_CHANNEL_STRIDE, 4),
-    Block::new("lock", 0x1_F000, LOCK_STRIDE, 16),
-    Block::new("program memory", 0x2_0000, 0x4000, 1),
+    Block::new("data memory", 0, npu1::COMPUTE.memory_bytes, 1),
+    Block::new("DMA BD", COMPUTE_DMA.bd_base, BD_STRIDE, npu1::COMPUTE.bds),
+    Block::new(
+        "DMA channel",
+        COMPUTE_DMA.ctrl_base,
+        DMA_CHANNEL_STRIDE,
+        2 * npu1::COMPUTE.dma_channels,
+    ),
+    Block::new(
+        "lock",
+        regs::COMPUTE_LOCK_BASE,
+        LOCK_STRIDE,
+        npu1::COMPUTE.locks,
+    ),
+    Block::new(
+        "program memory",
+        regs::PROGRAM_MEMORY,
+        regs::PROGRAM_MEMORY_BYTES,
+        1,
+    ),
     Block::new("core PC", 0x3_1100, W, 1),
-    Block::new("core control", 0x3_2000, W, 1),
+    Block::new("core control", regs::CORE_CONTROL, W, 1),
     Block::new("core status", 0x3_2004, W, 1),
-    Block::new("stream switch master config", 0x3_F000, W, SWITCH_PORTS),
-    Block::new("stream switch slave config", 0x3_F100, W, SWITCH_PORTS),
+    Block::new(
+        "stream switch master config",
+        COMPUTE_SWITCH.master_base,
+        W,
+        SWITCH_PORTS,
+    ),
+    Block::new(
+        "stream switch slave config",
+        COMPUTE_SWITCH.slave_base,
+        W,
+        SWITCH_PORTS,
+    ),
     Block::new(
         "stream switch slave slots",
-        0x3_F200,
+        COMPUTE_SWITCH.slot_base,
         SLOT_PORT_STRIDE,
         SWITCH_PORTS,
     ),
@@ -72,32 +98,62 @@ pub const COMPUTE: &[Block] = &[
 
 /// Register blocks of a mem tile.
 pub const MEM: &[Block] = &[
-    Block::new("data memory", 0x0_0000, 0x8_0000, 1),
-    Block::new("DMA BD", 0xA_0000, BD_STRIDE, 48),
-    Block::new("DMA channel", 0xA_0600, DMA_CHANNEL_STRIDE, 12),
-    Block::new("stream switch master config", 0xB_0000, W, SWITCH_PORTS),
-    Block::new("stream switch slave config", 0xB_0100, W, SWITCH_PORTS),
+    Block::new("data memory", 0, npu1::MEM.memory_bytes, 1),
+    Block::new("DMA BD", MEM_DMA.bd_base, BD_STRIDE, npu1::MEM.bds),
+    Block::new(
+        "DMA channel",
+        MEM_DMA.ctrl_base,
+        DMA_CHANNEL_STRIDE,
+        2 * npu1::MEM.dma_channels,
+    ),
+    Block::new(
+        "stream switch master config",
+        MEM_SWITCH.master_base,
+        W,
+        SWITCH_PORTS,
+    ),
+    Block::new(
+        "stream switch slave config",
+        MEM_SWITCH.slave_base,
+        W,
+        SWITCH_PORTS,
+    ),
     Block::new(
         "stream switch slave slots",
-        0xB_0200,
+        MEM_SWITCH.slot_base,
         SLOT_PORT_STRIDE,
         SWITCH_PORTS,
     ),
-    Block::new("lock", 0xC_0000, LOCK_STRIDE, 64),
+    Block::new("lock", regs::MEM_LOCK_BASE, LOCK_STRIDE, npu1::MEM.locks),
 ];
 
 /// Register blocks of a shim (NOC) tile.
 pub const SHIM: &[Block] = &[
-    Block::new("lock", 0x1_4000, LOCK_STRIDE, 16),
-    Block::new("DMA BD", 0x1_D000, BD_STRIDE, 16),
-    Block::new("DMA channel", 0x1_D200, DMA_CHANNEL_STRIDE, 4),
-    Block::new("shim mux config", 0x1_F000, W, 1),
-    Block::new("shim demux config", 0x1_F004, W, 1),
-    Block::new("stream switch master config", 0x3_F000, W, SWITCH_PORTS),
-    Block::new("stream switch slave config", 0x3_F100, W, SWITCH_PORTS),
+    Block::new("lock", regs::SHIM_LOCK_BASE, LOCK_STRIDE, npu1::SHIM.locks),
+    Block::new("DMA BD", npu1::SHIM_BD_BASE, BD_STRIDE, npu1::SHIM.bds),
+    Block::new(
+        "DMA channel",
+        npu1::SHIM_DMA_CTRL_BASE,
+        DMA_CHANNEL_STRIDE,
+        2 * npu1::SHIM.dma_channels,
+    ),
+    Block::new("shim mux config", regs::SHIM_MUX_CONFIG, W, 1),
+    Block::new("shim demux config", regs::SHIM_DEMUX_CONFIG, W, 1),
+    Block::new(
+        "stream switch master config",
+        SHIM_SWITCH.master_base,
+        W,
+        SWITCH_PORTS,
+    ),
+    Block::new(
+        "stream switch slave config",
+        SHIM_SWITCH.slave_base,
+        W,
+        SWITCH_PORTS,
+    ),
     Block::new(
         "stream switch slave slots",
-        0x3_F200,
+        SHIM_SWITCH.slot_base,
         SLOT_PORT_STRIDE,
         SWITCH_PORTS,
     ),

@@ -90,12 +90,19 @@ pub fn data_memory_bytes(kind: TileKind) -> Option<u32> {
 // ---------------------------------------------------------------------------------------------
 // Locks.
 
+/// Lock 0's value register of a compute tile.
+pub const COMPUTE_LOCK_BASE: u32 = 0x0001_F000;
+/// Lock 0's value register of a mem tile.
+pub const MEM_LOCK_BASE: u32 = 0x000C_0000;
+/// Lock 0's value register of a shim tile.
+pub const SHIM_LOCK_BASE: u32 = 0x0001_4000;
+
 /// Lock value registers of a tile kind: base of lock 0 and the distance between locks.
 pub fn lock_value_register(kind: TileKind, id: u32) -> Option<u32> {
     let base = match kind {
-        TileKind::Compute => 0x0001_F000,
-        TileKind::Mem => 0x000C_0000,
-        TileKind::Shim => 0x0001_4000,
+        TileKind::Compute => COMPUTE_LOCK_BASE,
+        TileKind::Mem => MEM_LOCK_BASE,
+        TileKind::Shim => SHIM_LOCK_BASE,
     };
     id.checked_mul(LOCK_STRIDE)?.checked_add(base)
 }
