@@ -73,29 +73,64 @@ pub fn context() -> Context {
     ctx
 }
 
+/// Whether emission also has MLIR's verifier check the module it built.
+///
+/// The check builds a second copy of the module, prints it and parses it back (see `verify`),
+/// which costs more than building and printing the module itself. The MLIR texts are for
+/// people and for mlir-aie's tools; no later stage of aie-dsl reads them (the binary files come
+/// from the lowered design), so a build leaves the check out unless asked
+/// ([`crate::BuildOptions::verify_mlir`]), while [`emit`], [`emit_physical`] and the tests run it
+/// on every design.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// Verify the module before printing it.
+    Verify,
+    /// Print it without verifying.
+    Skip,
+}
+
 /// Builds the module of the validated `design` in `ctx` and verifies it.
 ///
 /// # Errors
 /// [`EmitError`] if MLIR rejects what was built.
 pub fn module<'c>(ctx: &'c Context, design: &Validated) -> Result<Module<'c>, EmitError> {
+    module_checked(ctx, design, Check::Verify)
+}
+
+fn module_checked<'c>(
+    ctx: &'c Context,
+    design: &Validated,
+    check: Check,
+) -> Result<Module<'c>, EmitError> {
     let design: &Design = design;
-    verify(ctx, design)?;
+    if check == Check::Verify {
+        verify(ctx, design)?;
+    }
     build::ModuleBuilder::new(ctx, design).build()
 }
 
-/// Emits both texts of `design`.
+/// Emits both texts of `design`, verified by MLIR.
 ///
 /// # Errors
 /// [`EmitError`] if MLIR rejects what was built.
 pub fn emit(design: &Validated) -> Result<Emitted, EmitError> {
+    emit_checked(design, Check::Verify)
+}
+
+/// Emits both texts of `design`, verified by MLIR or not as `check` says.
+///
+/// # Errors
+/// [`EmitError`] if MLIR rejects what was built.
+pub fn emit_checked(design: &Validated, check: Check) -> Result<Emitted, EmitError> {
     let ctx = context();
-    let module = module(&ctx, design)?;
+    let module = module_checked(&ctx, design, check)?;
     let mlir = print::custom(&module)?;
     let generic = generic(&module)?;
     Ok(Emitted { mlir, generic })
 }
 
-/// The physical (lowered) MLIR of `design`, in mlir-aie's custom assembly and generic form.
+/// The physical (lowered) MLIR of `design`, in mlir-aie's custom assembly and generic form,
+/// verified by MLIR.
 ///
 /// # Errors
 /// [`EmitError`] if MLIR rejects the module.
@@ -104,11 +139,26 @@ pub fn emit_physical(
     phys: &crate::lower::physical::Physical,
 ) -> Result<Emitted, EmitError> {
     let ctx = physical::context();
-    let module = physical::module(&ctx, design, phys)?;
+    let module = physical::module(&ctx, design, phys, Check::Verify)?;
     Ok(Emitted {
         mlir: print::custom(&module)?,
         generic: generic(&module)?,
     })
+}
+
+/// The physical MLIR of `design` in mlir-aie's custom assembly only (what a build writes),
+/// verified by MLIR or not as `check` says.
+///
+/// # Errors
+/// [`EmitError`] if MLIR rejects the module.
+pub fn physical_mlir(
+    design: &Validated,
+    phys: &crate::lower::physical::Physical,
+    check: Check,
+) -> Result<String, EmitError> {
+    let ctx = physical::context();
+    let module = physical::module(&ctx, design, phys, check)?;
+    print::custom(&module)
 }
 
 /// MLIR's generic form of `module`.

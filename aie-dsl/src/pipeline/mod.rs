@@ -129,6 +129,9 @@ pub struct BuildOptions {
     pub kernels_dir: Option<PathBuf>,
     /// Where Peano is; `None` looks for it as [`crate::back::peano::Peano::locate`] does.
     pub peano: Option<PathBuf>,
+    /// Whether MLIR's verifier also checks the two MLIR modules before they are printed (off by
+    /// default: see [`crate::emit::Check`]).
+    pub verify_mlir: bool,
 }
 
 impl BuildOptions {
@@ -139,6 +142,7 @@ impl BuildOptions {
             artifacts: Artifact::ALL.to_vec(),
             kernels_dir: None,
             peano: None,
+            verify_mlir: false,
         }
     }
 
@@ -151,6 +155,12 @@ impl BuildOptions {
     /// Kernel sources are in `dir`.
     pub fn kernels_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.kernels_dir = Some(dir.into());
+        self
+    }
+
+    /// Have MLIR's verifier check the design's and the physical MLIR modules too.
+    pub fn verify_mlir(mut self, on: bool) -> Self {
+        self.verify_mlir = on;
         self
     }
 
@@ -221,9 +231,14 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
         files: Vec::new(),
     };
     let mut missing = Vec::new();
+    let check = if options.verify_mlir {
+        crate::emit::Check::Verify
+    } else {
+        crate::emit::Check::Skip
+    };
     // Every stage that can reject the design runs before the first file is written.
     let emitted = if options.wants(Artifact::Mlir) || options.wants(Artifact::Generic) {
-        Some(crate::emit::emit(design)?)
+        Some(crate::emit::emit_checked(design, check)?)
     } else {
         None
     };
@@ -255,7 +270,7 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
             crate::back::insts::to_bytes(&crate::back::insts::words(design.device, &lowered.npu));
         let single: [(Artifact, &Make<'_>); 4] = [
             (Artifact::Physical, &|| {
-                Ok(crate::emit::emit_physical(design, phys)?.mlir.into_bytes())
+                Ok(crate::emit::physical_mlir(design, phys, check)?.into_bytes())
             }),
             (Artifact::Insts, &|| Ok(insts.clone())),
             (Artifact::Svg, &|| {

@@ -67,8 +67,8 @@ pub fn context() -> Context {
     ctx
 }
 
-/// Builds the physical module of `design` from its lowering, verifies it and converts core
-/// loops to `cf` as aiecc's resource-allocation pipeline ends.
+/// Builds the physical module of `design` from its lowering, verifies it (when `check` says
+/// so) and converts core loops to `cf` as aiecc's resource-allocation pipeline ends.
 ///
 /// # Errors
 /// [`EmitError`] if MLIR rejects the module or the conversion.
@@ -76,12 +76,15 @@ pub fn module<'c>(
     ctx: &'c Context,
     design: &crate::ir::Design,
     phys: &Physical,
+    check: super::Check,
 ) -> Result<Module<'c>, EmitError> {
-    // Verify a copy the way `emit::verify` does: declarations at module level.
-    let copy = ModuleBuilder::new(ctx, design)
-        .kernels_at_module_level()
-        .build_physical(phys)?;
-    super::verify_text(ctx, design, &super::generic(&copy)?)?;
+    if check == super::Check::Verify {
+        // Verify a copy the way `emit::verify` does: declarations at module level.
+        let copy = ModuleBuilder::new(ctx, design)
+            .kernels_at_module_level()
+            .build_physical(phys)?;
+        super::verify_text(ctx, design, &super::generic(&copy)?)?;
+    }
     let mut module = ModuleBuilder::new(ctx, design).build_physical(phys)?;
     let pm = PassManager::new(ctx);
     pm.enable_verifier(false);

@@ -17,6 +17,7 @@
 //! inkwell's llvm-sys links the same LLVM archives; the translation hands the module across in
 //! an LLVM context inkwell created.
 
+mod direct;
 mod standard;
 
 use std::cell::RefCell;
@@ -25,7 +26,7 @@ use std::sync::Once;
 
 use melior::dialect::DialectRegistry;
 use melior::ir::operation::OperationLike;
-use melior::ir::Module;
+use melior::ir::{BlockLike, Module};
 use melior::pass::PassManager;
 use melior::Context;
 use thiserror::Error;
@@ -174,6 +175,25 @@ fn with_diagnostics<T>(ctx: &Context, f: impl FnOnce() -> T) -> (T, String) {
     (out, text)
 }
 
+/// [`CoreLlvmError::Pipeline`] for the core on `core_tile` (a failure before any core's module is
+/// built, such as the pipeline not parsing).
+fn pipeline_error(
+    design: &Design,
+    phys: &Physical,
+    core_tile: TileId,
+    diagnostics: String,
+) -> CoreLlvmError {
+    match find_core(design, phys, core_tile) {
+        Ok((_, (col, row))) => CoreLlvmError::Pipeline {
+            design: design.name.clone(),
+            col,
+            row,
+            diagnostics,
+        },
+        Err(e) => e,
+    }
+}
+
 /// The core on `core_tile`, its coordinates.
 fn find_core<'p>(
     design: &Design,
@@ -197,32 +217,96 @@ fn find_core<'p>(
     Ok((core, (col, row)))
 }
 
-/// Builds and verifies the core's upstream-dialect module, then runs [`PIPELINE`] on it.
-fn llvm_dialect_module<'c>(
+/// A pass manager holding [`PIPELINE`].
+///
+/// MLIR's verifier runs on the cores' modules before the pipeline, and LLVM's verifier on each
+/// translated module after it, but not between the passes (aie-opt's default): the passes are
+/// MLIR's own, and checking after each of the eleven cost more than running them.
+fn pass_manager<'c>(ctx: &'c Context) -> Result<PassManager<'c>, String> {
+    register_passes();
+    let pm = PassManager::new(ctx);
+    pm.enable_verifier(false);
+    melior::utility::parse_pass_pipeline(pm.as_operation_pass_manager(), PIPELINE)
+        .map_err(|e| format!("the pass pipeline does not parse: {e}"))?;
+    Ok(pm)
+}
+
+/// Builds and verifies the standard-dialect module of each core in `tiles`.
+fn standard_modules<'c>(
     ctx: &'c Context,
     design: &Design,
     phys: &Physical,
-    core_tile: TileId,
+    tiles: &[TileId],
+) -> Result<Vec<Module<'c>>, CoreLlvmError> {
+    tiles
+        .iter()
+        .map(|&tile| {
+            let (core, (col, row)) = find_core(design, phys, tile)?;
+            let module = standard::StdBuilder::new(ctx, design, phys, core, (col, row)).build()?;
+            let (ok, diagnostics) = with_diagnostics(ctx, || module.as_operation().verify());
+            if ok {
+                Ok(module)
+            } else {
+                Err(pipeline_error(design, phys, tile, diagnostics))
+            }
+        })
+        .collect()
+}
+
+/// The cores' modules in the LLVM dialect, nested in order in one outer module.
+///
+/// [`PIPELINE`] runs once on the outer module, so its passes go over every core's module in one
+/// run: MLIR sets a pass up (its patterns, its conversion target) per run, and that set-up costs
+/// more than the few operations of a core. Each core's module is isolated from the others (a
+/// module is a symbol table and isolated from above), so what the passes make of it is what a
+/// run on it alone makes; if the shared run fails, each core is run alone to name the one that
+/// fails.
+fn llvm_dialect_modules<'c>(
+    ctx: &'c Context,
+    design: &Design,
+    phys: &Physical,
+    tiles: &[TileId],
 ) -> Result<Module<'c>, CoreLlvmError> {
-    let (core, (col, row)) = find_core(design, phys, core_tile)?;
-    let pipeline_error = |diagnostics: String| CoreLlvmError::Pipeline {
-        design: design.name.clone(),
-        col,
-        row,
-        diagnostics,
-    };
-    let mut module = standard::StdBuilder::new(ctx, design, phys, core, (col, row)).build()?;
-    let (ok, diags) = with_diagnostics(ctx, || module.as_operation().verify());
-    if !ok {
-        return Err(pipeline_error(diags));
+    let outer = Module::new(melior::ir::Location::unknown(ctx));
+    for module in standard_modules(ctx, design, phys, tiles)? {
+        let module = std::mem::ManuallyDrop::new(module);
+        // SAFETY: the module's operation is taken over from the module, which is never dropped
+        // (`ManuallyDrop`), so the operation has exactly one owner: the block it is appended to.
+        let op = unsafe {
+            melior::ir::operation::Operation::from_raw(mlir_sys::mlirModuleGetOperation(
+                module.to_raw(),
+            ))
+        };
+        outer.body().append_operation(op);
     }
-    register_passes();
-    let pm = PassManager::new(ctx);
-    melior::utility::parse_pass_pipeline(pm.as_operation_pass_manager(), PIPELINE)
-        .map_err(|e| pipeline_error(format!("the pass pipeline does not parse: {e}")))?;
-    let (run, diags) = with_diagnostics(ctx, || pm.run(&mut module));
-    run.map_err(|e| pipeline_error(format!("{e}\n{diags}")))?;
-    Ok(module)
+    let pm = pass_manager(ctx).map_err(|d| pipeline_error(design, phys, tiles[0], d))?;
+    let mut outer = outer;
+    let (run, diags) = with_diagnostics(ctx, || pm.run(&mut outer));
+    if let Err(e) = run {
+        if tiles.len() > 1 {
+            for &tile in tiles {
+                llvm_dialect_modules(ctx, design, phys, &[tile])?;
+            }
+        }
+        return Err(pipeline_error(
+            design,
+            phys,
+            tiles[0],
+            format!("{e}\n{diags}"),
+        ));
+    }
+    Ok(outer)
+}
+
+/// The nested modules of `outer`, in order.
+fn nested<'c, 'a>(outer: &'a Module<'c>) -> Vec<melior::ir::operation::OperationRef<'c, 'a>> {
+    let mut ops = Vec::new();
+    let mut next = outer.body().first_operation();
+    while let Some(op) = next {
+        next = op.next_in_block();
+        ops.push(op);
+    }
+    ops
 }
 
 /// The core's module in MLIR's LLVM dialect (what `aie-translate --mlir-to-llvmir` reads), as
@@ -236,8 +320,17 @@ pub fn core_llvm_dialect(
     core_tile: TileId,
 ) -> Result<String, CoreLlvmError> {
     let ctx = context();
-    let module = llvm_dialect_module(&ctx, design, phys, core_tile)?;
-    Ok(module.as_operation().to_string())
+    let outer = llvm_dialect_modules(&ctx, design, phys, &[core_tile])?;
+    let text = nested(&outer)
+        .first()
+        .map(|op| {
+            op.to_string_with_flags(
+                melior::ir::operation::OperationPrintingFlags::new().use_local_scope(),
+            )
+        })
+        .transpose()?
+        .unwrap_or_default();
+    Ok(text)
 }
 
 /// The LLVM IR of the core on `core_tile` (`define void @core_C_R()` with the buffers as external
@@ -256,44 +349,108 @@ pub fn core_ir(
     phys: &Physical,
     core_tile: TileId,
 ) -> Result<String, CoreLlvmError> {
-    core_ir_in(&context(), design, phys, core_tile)
+    let mut irs = irs_of(design, phys, &[core_tile])?;
+    Ok(irs.pop().map(|(_, ir)| ir).unwrap_or_default())
 }
 
-/// [`core_ir`] of every core of the lowered design, in its order, sharing one MLIR context
-/// (making a context with every dialect costs more than lowering a core).
+/// [`core_ir`] of every core of the lowered design, in its order, from one MLIR context and one
+/// run of the pass pipeline over all of them (see `llvm_dialect_modules`).
 ///
 /// # Errors
 /// [`CoreLlvmError`] as [`core_ir`], for the first core that fails.
 pub fn core_irs(design: &Design, phys: &Physical) -> Result<Vec<(TileId, String)>, CoreLlvmError> {
-    let ctx = context();
-    phys.cores
+    let tiles: Vec<TileId> = phys.cores.iter().map(|c| c.tile).collect();
+    irs_of(design, phys, &tiles)
+}
+
+/// The LLVM IR of the cores on `tiles`, in order.
+fn irs_of(
+    design: &Design,
+    phys: &Physical,
+    tiles: &[TileId],
+) -> Result<Vec<(TileId, String)>, CoreLlvmError> {
+    // Written directly where the result is known (`direct`); the rest through MLIR.
+    let mut irs: Vec<(TileId, Option<String>)> = Vec::with_capacity(tiles.len());
+    for &tile in tiles {
+        let (core, coords) = find_core(design, phys, tile)?;
+        irs.push((tile, direct::write(design, phys, core, coords)?));
+    }
+    let left: Vec<TileId> = irs
         .iter()
-        .map(|c| Ok((c.tile, core_ir_in(&ctx, design, phys, c.tile)?)))
+        .filter(|(_, ir)| ir.is_none())
+        .map(|(t, _)| *t)
+        .collect();
+    let mut through_mlir = through_mlir(design, phys, &left)?.into_iter();
+    irs.into_iter()
+        .map(|(tile, ir)| match ir {
+            Some(ir) => Ok((tile, ir)),
+            None => through_mlir
+                .next()
+                .map(|(_, ir)| (tile, ir))
+                .ok_or_else(|| CoreLlvmError::Build("a core's LLVM IR went missing".into())),
+        })
         .collect()
 }
 
-fn core_ir_in(
-    ctx: &Context,
+/// The core's LLVM IR from the direct writer alone (`direct.rs`), or `None` for a core it leaves
+/// to MLIR (a buffer with initial values on the core's tile, a memref of rank 0, a name LLVM
+/// would quote). [`core_ir`] takes this text when there is one; tests compare it with
+/// [`through_mlir`].
+///
+/// # Errors
+/// [`CoreLlvmError`] as [`core_ir`].
+pub fn direct_ir(
     design: &Design,
     phys: &Physical,
     core_tile: TileId,
+) -> Result<Option<String>, CoreLlvmError> {
+    let (core, coords) = find_core(design, phys, core_tile)?;
+    direct::write(design, phys, core, coords)
+}
+
+/// The LLVM IR of the cores on `tiles` through MLIR: their standard modules, [`PIPELINE`] and
+/// MLIR's translation to LLVM IR.
+///
+/// # Errors
+/// [`CoreLlvmError`] as [`core_ir`], for the first core that fails.
+pub fn through_mlir(
+    design: &Design,
+    phys: &Physical,
+    tiles: &[TileId],
+) -> Result<Vec<(TileId, String)>, CoreLlvmError> {
+    if tiles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ctx = context();
+    let outer = llvm_dialect_modules(&ctx, design, phys, tiles)?;
+    let llvm = inkwell::context::Context::create();
+    tiles
+        .iter()
+        .zip(nested(&outer))
+        .map(|(&tile, module)| Ok((tile, translate(&ctx, &llvm, design, phys, tile, module)?)))
+        .collect()
+}
+
+/// Translates one core's LLVM-dialect module into LLVM IR in `llvm`, verifies it and prints it.
+fn translate(
+    ctx: &Context,
+    llvm: &inkwell::context::Context,
+    design: &Design,
+    phys: &Physical,
+    tile: TileId,
+    module: melior::ir::operation::OperationRef<'_, '_>,
 ) -> Result<String, CoreLlvmError> {
-    let (_, (col, row)) = find_core(design, phys, core_tile)?;
+    let (_, (col, row)) = find_core(design, phys, tile)?;
     let translate_error = |diagnostics: String| CoreLlvmError::Translate {
         design: design.name.clone(),
         col,
         row,
         diagnostics,
     };
-    let module = llvm_dialect_module(ctx, design, phys, core_tile)?;
-
-    let llvm = inkwell::context::Context::create();
     let (raw, diags) = with_diagnostics(ctx, || {
         // SAFETY: the module operation is alive for the call; the LLVM context is the one
         // inkwell owns (llvm-sys and mlir-sys name the same C type `LLVMOpaqueContext`).
-        unsafe {
-            mlir_sys::mlirTranslateModuleToLLVMIR(module.as_operation().to_raw(), llvm.raw().cast())
-        }
+        unsafe { mlir_sys::mlirTranslateModuleToLLVMIR(module.to_raw(), llvm.raw().cast()) }
     });
     if raw.is_null() {
         return Err(translate_error(diags));

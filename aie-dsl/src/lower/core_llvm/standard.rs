@@ -85,9 +85,68 @@ const INTRINSICS: [Intrinsic; 9] = {
 };
 
 /// Intrinsic that acquires a lock (after the arch prefix).
-const ACQUIRE: &str = "acquire";
+pub(super) const ACQUIRE: &str = "acquire";
 /// Intrinsic that releases a lock (after the arch prefix).
-const RELEASE: &str = "release";
+pub(super) const RELEASE: &str = "release";
+
+/// The intrinsic declarations of a core module for `arch`, in order: full name, argument types
+/// and result types as LLVM IR spells them.
+pub(super) fn intrinsic_declarations(
+    arch: &str,
+) -> Vec<(String, Vec<&'static str>, Vec<&'static str>)> {
+    let llvm = |t: &IntrinsicType| match t {
+        IntrinsicType::I32 => "i32",
+        IntrinsicType::Acc => "<16 x i32>",
+    };
+    INTRINSICS
+        .iter()
+        .map(|i| {
+            (
+                full_intrinsic_name(arch, i.prefixed, i.name),
+                i.args.iter().map(llvm).collect(),
+                i.results.iter().map(llvm).collect(),
+            )
+        })
+        .collect()
+}
+
+/// The full name of an intrinsic (`llvm.aie2.acquire` when `prefixed`).
+fn full_intrinsic_name(arch: &str, prefixed: bool, name: &str) -> String {
+    if prefixed {
+        format!("llvm.{arch}.{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The core-local index of lock `lock` for the core at (`col`, `row`) (aie-localize-locks): its
+/// id plus the base of the memory window the core sees the lock's tile through.
+pub(super) fn local_lock_index(
+    design: &Design,
+    phys: &Physical,
+    lock: usize,
+    col: u32,
+    row: u32,
+) -> Result<i64, CoreLlvmError> {
+    let l = phys.locks.get(lock).ok_or_else(|| {
+        CoreLlvmError::Build(format!("lock #{lock} is not in the lowered design"))
+    })?;
+    let (lc, lr) = design
+        .coords(l.tile)
+        .ok_or_else(|| CoreLlvmError::Build(format!("lock `{}` has no tile", l.name)))?;
+    let window = design
+        .device
+        .core_memory_of(col, row, lc, lr)
+        .ok_or_else(|| CoreLlvmError::LockOutOfReach {
+            design: design.name.clone(),
+            col,
+            row,
+            lock: l.name.clone(),
+            lock_col: lc,
+            lock_row: lr,
+        })?;
+    Ok(i64::from(window.lock_base_index()) + i64::from(l.id))
+}
 /// Alignment `aie-standard-lowering` asserts for every buffer it reads.
 const BUFFER_ALIGNMENT: i64 = 32;
 
@@ -175,11 +234,7 @@ impl<'c, 'd> StdBuilder<'c, 'd> {
 
     /// The full name of an intrinsic (`llvm.aie2.acquire` when `prefixed`).
     fn intrinsic_name(&self, prefixed: bool, name: &str) -> String {
-        if prefixed {
-            format!("llvm.{}.{name}", self.design.device.core_arch())
-        } else {
-            name.to_string()
-        }
+        full_intrinsic_name(self.design.device.core_arch(), prefixed, name)
     }
 
     /// A `func.func private` declaration.
@@ -365,26 +420,7 @@ impl<'c, 'd> StdBuilder<'c, 'd> {
 
     /// The core-local index of lock `lock` (aie-localize-locks).
     fn local_lock(&self, lock: usize) -> Result<i64, CoreLlvmError> {
-        let l = self.phys.locks.get(lock).ok_or_else(|| {
-            CoreLlvmError::Build(format!("lock #{lock} is not in the lowered design"))
-        })?;
-        let (lc, lr) = self
-            .design
-            .coords(l.tile)
-            .ok_or_else(|| CoreLlvmError::Build(format!("lock `{}` has no tile", l.name)))?;
-        let window = self
-            .design
-            .device
-            .core_memory_of(self.col, self.row, lc, lr)
-            .ok_or_else(|| CoreLlvmError::LockOutOfReach {
-                design: self.design.name.clone(),
-                col: self.col,
-                row: self.row,
-                lock: l.name.clone(),
-                lock_col: lc,
-                lock_row: lr,
-            })?;
-        Ok(i64::from(window.lock_base_index()) + i64::from(l.id))
+        local_lock_index(self.design, self.phys, lock, self.col, self.row)
     }
 
     fn stmts(&self, block: &BlockRef<'c, '_>, stmts: &[LStmt]) -> Result<(), CoreLlvmError> {
