@@ -124,7 +124,14 @@ impl Tally<'_> {
         self.buffers(tile, &name, depth, f.elem.bytes());
         self.locks(tile, &name, 1);
         self.channel(tile, dir, name.clone());
-        self.bds(tile, name, depth);
+        // The producer end's chain holds each object `repeat_count` times (the lowering's BD
+        // chain, AIEObjectFifoStatefulTransform.cpp `createBdBlock` per repeat).
+        let repeat = if end.is_none() {
+            f.repeat_count.unwrap_or(1)
+        } else {
+            1
+        };
+        self.bds(tile, name, depth.saturating_mul(repeat));
     }
 
     /// The buffers, locks, channels and BDs a link places on its tile (`createObjectFifoElements` and the link handling of AIEObjectFifoStatefulTransform.cpp).
@@ -184,7 +191,14 @@ impl Tally<'_> {
             if let Some(f) = d.fifos.get(fid) {
                 self.channel(tile, DmaDir::Mm2s, f.name.clone());
                 let per = if link.inputs.len() > 1 { pairs } else { 1 };
-                self.bds(tile, f.name.clone(), depth.saturating_mul(per));
+                // An output's chain repeats each object `repeat_count` times, as at a plain
+                // producer end.
+                let repeat = f.repeat_count.unwrap_or(1);
+                self.bds(
+                    tile,
+                    f.name.clone(),
+                    depth.saturating_mul(per).saturating_mul(repeat),
+                );
             }
         }
     }
@@ -329,7 +343,7 @@ impl Validator<'_> {
                 u.bd_count(),
                 res.bds,
                 u.bds.iter().map(|(w, n)| format!("{w}: {n}")).collect::<Vec<_>>().join(", "),
-                "each FIFO end takes one BD per object: use shallower FIFOs or fewer endpoints here",
+                "each FIFO end takes one BD per object (per object and repeat at a producer with repeat_count): use shallower FIFOs, a smaller repeat_count or fewer endpoints here",
             );
             for dir in [crate::target::DmaDir::S2mm, crate::target::DmaDir::Mm2s] {
                 let users = u.channels(dir);
