@@ -2,7 +2,9 @@
 //! allocates, for FIFOs with `repeat_count`: the lowering (like mlir-aie's
 //! `aie-objectFifo-stateful-transform` at 5ff2ab97d) puts every object of a producer end into
 //! its BD chain `repeat_count` times, so the estimate must count `depth × repeat_count` BDs
-//! there. Near the BD limit, validation and the lowering must agree on accept/reject.
+//! there. Near the BD limit, validation and the lowering must agree on accept/reject, on a
+//! compute tile (16 BDs) and on a mem tile, whose even and odd channels each have 24 of the 48
+//! (mlir-aie lib/Dialect/AIE/Transforms/AIEAssignBufferDescriptorIDs.cpp).
 
 use aie_dsl::dsl::{DesignBuilder, FifoSpec};
 use aie_dsl::prelude::*;
@@ -108,21 +110,84 @@ fn mem_tile_link(r: u32) -> DesignBuilder {
     d
 }
 
+/// Whether validation and the lowering agree on `d`, which puts `want` BDs on the mem tile's
+/// channels of one parity (`parity`: "even" or "odd"); returns whether it was accepted.
+fn agree_on_mem_tile(d: DesignBuilder, want: u32, parity: &str, what: &str) -> bool {
+    match d.finish() {
+        Ok(v) => {
+            if let Err(e) = aie_dsl::lower::lower(&v) {
+                panic!("{what}: validated but the lowering fails: {e}");
+            }
+            assert!(
+                want <= 24,
+                "{what}: {want} BDs on {parity} channels accepted"
+            );
+            true
+        }
+        Err(e) => {
+            let m = e.to_string();
+            assert!(want > 24, "{what} rejected with {want} BDs: {m}");
+            assert!(
+                m.contains(&format!("buffer descriptors of its {parity} DMA channels"))
+                    && m.contains(&format!("{want}"))
+                    && m.contains("24"),
+                "{m}"
+            );
+            false
+        }
+    }
+}
+
 #[test]
 fn mem_tile_link_output_with_repeat_count() {
     for r in 1..=14u32 {
         let d = mem_tile_link(r);
         let want = 2 + 2 * r;
         assert_eq!(estimated_bds(d.design(), 0, 1), want, "repeat {r}");
-        let v = d.finish().unwrap();
-        match aie_dsl::lower::lower(&v) {
-            Ok(low) => assert_eq!(lowered_bds(&low, 0, 1), want, "repeat {r}"),
-            // Both channels are even, so they share the 24 BDs 0..=23 of the even channels;
-            // that split is the lowering's check (it runs before any file is written).
-            Err(e) => {
-                assert!(want > 24, "repeat {r}: {e}");
-                assert!(matches!(e, aie_dsl::lower::LowerError::Bds { .. }), "{e:?}");
-            }
+        if let Ok(v) = mem_tile_link(r).finish() {
+            let low = aie_dsl::lower::lower(&v).unwrap();
+            assert_eq!(lowered_bds(&low, 0, 1), want, "repeat {r}");
         }
+        // Both ends sit on channel 0, so the even channels' 24 BDs bind before the tile's 48.
+        let accepted = agree_on_mem_tile(d, want, "even", &format!("repeat {r}"));
+        assert_eq!(accepted, r <= 11, "repeat {r}");
+    }
+}
+
+/// Two forward links on mem tile (0,1): `a` → `b` and `c` → `e` (`e` with `repeat_count` r);
+/// the second link's ends take channel 1 in both directions, so the odd channels hold 2 + 2·r
+/// BDs and the even ones 4.
+fn two_mem_tile_links(r: u32) -> DesignBuilder {
+    let mut d = DesignBuilder::new("repeat_mem2", Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let mem = d.mem_tile(0);
+    let core = d.compute_tile(0, 2);
+    let a = d.fifo("a", shim, [mem], 2, i32s(256));
+    let b = d.fifo("b", mem, [core], 2, i32s(256));
+    let c = d.fifo("c", shim, [mem], 2, i32s(256));
+    let e = d.fifo_with(
+        "e",
+        FifoSpec::new(mem, [core], 2, i32s(256)).repeat_count(r),
+    );
+    d.forward(a, b);
+    d.forward(c, e);
+    d.core(core, |k| {
+        k.forever(|k| {
+            let x = k.consume(b, 1);
+            let y = k.consume(e, 1);
+            k.release(x);
+            k.release(y);
+        })
+    });
+    d
+}
+
+#[test]
+fn odd_mem_tile_channels_with_repeat_count() {
+    for r in 1..=14u32 {
+        let want = 2 + 2 * r;
+        let accepted =
+            agree_on_mem_tile(two_mem_tile_links(r), want, "odd", &format!("repeat {r}"));
+        assert_eq!(accepted, r <= 11, "repeat {r}");
     }
 }

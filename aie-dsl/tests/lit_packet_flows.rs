@@ -643,6 +643,13 @@ fn badpacket_flow_through_the_builder() {
         ),
         "{err:?}"
     );
+    // A build stops there, before it writes any file.
+    let out = std::env::temp_dir().join(format!("aie-dsl-badpacket-{}", std::process::id()));
+    assert!(aie_dsl::build(&v, &aie_dsl::BuildOptions::new(&out)).is_err());
+    assert!(
+        !out.exists(),
+        "no file is written for a design the lowering rejects"
+    );
     let v = build(20);
     assert!(aie_dsl::lower::lower(&v).is_ok());
 }
