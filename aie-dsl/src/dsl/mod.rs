@@ -195,8 +195,13 @@ impl DesignBuilder {
         ComputeTile(self.tile(col, row, TileKind::Compute))
     }
 
-    /// Declares an external kernel.
+    /// Declares an external kernel. Declaring an identical kernel again returns the first
+    /// handle; a second declaration of the symbol that differs is kept, and validation says
+    /// what differs.
     pub fn kernel(&mut self, kernel: Kernel) -> KernelId {
+        if let Some((id, _)) = self.design.kernels.iter().find(|(_, k)| **k == kernel) {
+            return id;
+        }
         self.design.kernels.push(kernel)
     }
 

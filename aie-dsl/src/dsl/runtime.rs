@@ -82,6 +82,31 @@ impl Transfer {
     pub fn elements(&self) -> i64 {
         self.sizes.iter().fold(1i64, |a, &b| a.saturating_mul(b))
     }
+
+    /// Offsets in elements, outermost first.
+    pub fn offsets(&self) -> [i64; 4] {
+        self.offsets
+    }
+
+    /// Sizes, outermost first (`sizes()[0]` is the repeat count).
+    pub fn sizes(&self) -> [i64; 4] {
+        self.sizes
+    }
+
+    /// Strides in elements, outermost first.
+    pub fn strides(&self) -> [i64; 4] {
+        self.strides
+    }
+
+    /// The shim BD id given with [`Transfer::bd_id`], or `None` to have one assigned.
+    pub fn fixed_bd_id(&self) -> Option<u32> {
+        self.bd_id
+    }
+
+    /// Whether [`Transfer::issue_token`] asked for a completion token.
+    pub fn issues_token(&self) -> bool {
+        self.issue_token
+    }
 }
 
 /// Builds the runtime sequence.

@@ -49,6 +49,15 @@ pub enum ValidationError {
         /// The design.
         design: String,
     },
+    /// One kernel symbol declared twice with different declarations (identical declarations
+    /// are merged by the builder).
+    #[error("kernel `{symbol}` is declared twice with different {differences}; declare it once and use its KernelId everywhere (identical declarations are merged)")]
+    KernelRedeclared {
+        /// The C symbol.
+        symbol: String,
+        /// What differs, with both values.
+        differences: String,
+    },
     /// Two objects share a symbol name.
     #[error("the name `{name}` is used by both {first} and {second}; symbol names must be unique in a design, rename one")]
     DuplicateName {

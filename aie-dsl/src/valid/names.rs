@@ -32,8 +32,53 @@ impl Validator<'_> {
                 format!("shim DMA allocation `{}`", a.name),
             ));
         }
+        // Two declarations of one kernel symbol: say what differs rather than that the name
+        // is taken, and report the pair once.
+        let kernels: Vec<_> = d.kernels.iter().map(|(_, k)| k).collect();
+        let mut redeclared: Vec<&str> = Vec::new();
+        for (i, a) in kernels.iter().enumerate() {
+            let Some(b) = kernels[..i].iter().find(|b| b.symbol == a.symbol) else {
+                continue;
+            };
+            redeclared.push(&a.symbol);
+            let sig = |k: &crate::ir::Kernel| {
+                k.args
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut diff = Vec::new();
+            if a.args != b.args {
+                diff.push(format!("argument types: ({}) and ({})", sig(b), sig(a)));
+            }
+            if a.object != b.object {
+                diff.push(format!("object files: `{}` and `{}`", b.object, a.object));
+            }
+            if a.source != b.source {
+                let src = |k: &crate::ir::Kernel| k.source.clone().unwrap_or_else(|| "none".into());
+                diff.push(format!("sources: `{}` and `{}`", src(b), src(a)));
+            }
+            if diff.is_empty() {
+                // Identical declarations reached the design without the builder's merge
+                // (e.g. an edited `Design`); they are still one kernel declared twice.
+                diff.push("handles (the declarations are identical)".into());
+            }
+            self.push(ValidationError::KernelRedeclared {
+                symbol: a.symbol.clone(),
+                differences: diff.join("; "),
+            });
+        }
         let mut seen: HashMap<&str, &str> = HashMap::new();
+        let mut kernel_seen: Vec<&str> = Vec::new();
         for (name, what, label) in &named {
+            // A second kernel of a redeclared symbol is reported above.
+            if *what == "kernel" && redeclared.contains(&name.as_str()) {
+                if kernel_seen.contains(&name.as_str()) {
+                    continue;
+                }
+                kernel_seen.push(name);
+            }
             if !is_symbol_name(name) {
                 self.push(ValidationError::BadName {
                     what,

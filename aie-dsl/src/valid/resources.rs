@@ -124,7 +124,14 @@ impl Tally<'_> {
         self.buffers(tile, &name, depth, f.elem.bytes());
         self.locks(tile, &name, 1);
         self.channel(tile, dir, name.clone());
-        self.bds(tile, name, depth);
+        // The producer end's chain holds each object `repeat_count` times (the lowering's BD
+        // chain, AIEObjectFifoStatefulTransform.cpp `createBdBlock` per repeat).
+        let repeat = if end.is_none() {
+            f.repeat_count.unwrap_or(1)
+        } else {
+            1
+        };
+        self.bds(tile, name, depth.saturating_mul(repeat));
     }
 
     /// The buffers, locks, channels and BDs a link places on its tile (`createObjectFifoElements` and the link handling of AIEObjectFifoStatefulTransform.cpp).
@@ -184,7 +191,14 @@ impl Tally<'_> {
             if let Some(f) = d.fifos.get(fid) {
                 self.channel(tile, DmaDir::Mm2s, f.name.clone());
                 let per = if link.inputs.len() > 1 { pairs } else { 1 };
-                self.bds(tile, f.name.clone(), depth.saturating_mul(per));
+                // An output's chain repeats each object `repeat_count` times, as at a plain
+                // producer end.
+                let repeat = f.repeat_count.unwrap_or(1);
+                self.bds(
+                    tile,
+                    f.name.clone(),
+                    depth.saturating_mul(per).saturating_mul(repeat),
+                );
             }
         }
     }
@@ -329,8 +343,35 @@ impl Validator<'_> {
                 u.bd_count(),
                 res.bds,
                 u.bds.iter().map(|(w, n)| format!("{w}: {n}")).collect::<Vec<_>>().join(", "),
-                "each FIFO end takes one BD per object: use shallower FIFOs or fewer endpoints here",
+                "each FIFO end takes one BD per object (per object and repeat at a producer with repeat_count): use shallower FIFOs, a smaller repeat_count or fewer endpoints here",
             );
+            if t.kind == TileKind::Mem && u.bd_count() <= res.bds {
+                // A mem tile's even channels draw on BDs 0..24 and its odd ones on 24..48
+                // (`aie-assign-bd-ids`); the total can fit while one half does not.
+                let half = d.device.model().mem_tile_bds_per_parity();
+                let chans = mem_tile_channels(d, tile);
+                for (parity, label) in [(0, "even"), (1, "odd")] {
+                    let mine: Vec<&(String, u32)> = u
+                        .bds
+                        .iter()
+                        .filter(|(w, _)| chans.get(w).is_some_and(|(_, c)| c % 2 == parity))
+                        .collect();
+                    let used = mine.iter().fold(0u32, |a, (_, n)| a.saturating_add(*n));
+                    over(
+                        format!("buffer descriptors of its {label} DMA channels"),
+                        used,
+                        half,
+                        mine.iter()
+                            .map(|(w, n)| {
+                                let (dir, c) = chans[w];
+                                format!("{w} ({} {c}): {n}", dir.keyword())
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        "a mem tile's even channels share BDs 0..=23 and its odd channels 24..=47: use shallower FIFOs or a smaller repeat_count, or move an end to a channel of the other parity",
+                    );
+                }
+            }
             for dir in [crate::target::DmaDir::S2mm, crate::target::DmaDir::Mm2s] {
                 let users = u.channels(dir);
                 over(
@@ -343,4 +384,49 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+/// The DMA channel each FIFO end on mem tile `tile` will get, by end name: as the lowering
+/// assigns them (`lower::objectfifo`'s channel step), hand-placed flows' and shim allocations'
+/// channels taken first, then over the FIFOs that need DMAs in order, the producer end and then
+/// each consumer end takes the lowest free channel of its direction.
+fn mem_tile_channels(d: &Design, tile: TileId) -> std::collections::HashMap<String, (DmaDir, u32)> {
+    use crate::target::WireBundle::Dma;
+    let mut taken: Vec<(DmaDir, u32)> = Vec::new();
+    for f in &d.flows {
+        if f.source.bundle == Dma && f.source.tile == tile {
+            taken.push((DmaDir::Mm2s, f.source.channel));
+        }
+        if f.dest.bundle == Dma && f.dest.tile == tile {
+            taken.push((DmaDir::S2mm, f.dest.channel));
+        }
+    }
+    for (_, a) in d.shim_allocs.iter() {
+        if a.tile == tile {
+            taken.push((a.dir, a.channel));
+        }
+    }
+    let mut out = std::collections::HashMap::new();
+    for (id, f) in d.fifos.iter() {
+        if !requires_dma(d, id) {
+            continue;
+        }
+        let ends = std::iter::once((f.producer, DmaDir::Mm2s, None)).chain(
+            f.consumers
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.tile, DmaDir::S2mm, Some(i))),
+        );
+        for (t, dir, end) in ends {
+            if t != tile {
+                continue;
+            }
+            let Some(c) = (0..u32::MAX).find(|c| !taken.contains(&(dir, *c))) else {
+                continue;
+            };
+            taken.push((dir, c));
+            out.insert(end_name(f, end), (dir, c));
+        }
+    }
+    out
 }

@@ -49,7 +49,8 @@ pub enum RouteFlow {
     Packet {
         /// Packet id.
         id: u8,
-        /// Sources (the last one counts, as in mlir-aie).
+        /// Sources: exactly one (mlir-aie's `PacketFlowOp::verify` rejects any other count;
+        /// [`route`] reports it as [`RouteError::PacketSources`]).
         sources: Vec<Endpoint>,
         /// Destinations.
         dests: Vec<Endpoint>,
@@ -170,6 +171,87 @@ pub enum RouteError {
     /// Packet routing ran out of arbiters or masks.
     #[error("packet routing at tile ({0},{1}): {2}")]
     Packet(u32, u32, &'static str),
+    /// A packet flow without exactly one source (mlir-aie lib/Dialect/AIE/IR/AIEDialect.cpp,
+    /// `PacketFlowOp::verify`: "must have exactly one aie.packet_source").
+    #[error("packet flow {id} must have exactly one packet source (got {got}); a packet id names one stream: give each source its own packet flow with its own id")]
+    PacketSources {
+        /// The flow's packet id.
+        id: u8,
+        /// How many sources it has.
+        got: usize,
+    },
+    /// A packet flow without a destination (`PacketFlowOp::verify`: "must have at least one
+    /// aie.packet_dest").
+    #[error("packet flow {id} (from {from}) must have at least one packet destination; add one or remove the flow")]
+    PacketNoDest {
+        /// The flow's packet id.
+        id: u8,
+        /// Its source, as `(col,row) Bundle:channel`.
+        from: String,
+    },
+    /// A packet rule at a switch port would also match a packet id that must not pass there
+    /// (mlir-aie lib/Dialect/AIE/Transforms/AIECreatePathFindFlows.cpp: "can lead to false
+    /// packet id match for id …; please consider changing all uses of packet id … to avoid
+    /// deadlock").
+    #[error("packet id {id} would be falsely matched at tile ({col},{row}) {port}: the rule (mask {mask:#04x}, value {value:#04x}) made for {rule_flows} also matches {flow}, which is not supposed to pass through this port; change packet id {id} in all its packet flows to one that differs from {value:#04x} in the bits of mask {mask:#04x}, or the two routes deadlock")]
+    FalsePacketMatch {
+        /// The packet id that would be matched by mistake.
+        id: u8,
+        /// Column of the switch.
+        col: u32,
+        /// Row of the switch.
+        row: u32,
+        /// The slave port, as `Bundle:channel`.
+        port: String,
+        /// The existing rule's mask.
+        mask: u8,
+        /// The existing rule's value.
+        value: u8,
+        /// The packet flows the existing rule was made for.
+        rule_flows: String,
+        /// The packet flow(s) with id `id`.
+        flow: String,
+    },
+}
+
+/// `(col,row) Bundle:channel`.
+fn endpoint_label(e: &Endpoint) -> String {
+    format!(
+        "({},{}) {}:{}",
+        e.tile.0,
+        e.tile.1,
+        e.port.0.keyword(),
+        e.port.1
+    )
+}
+
+/// The packet flows with one of `ids`, as `packet flow 28 from (0,0) DMA:0` joined by `and`.
+pub(crate) fn packet_flow_labels(flows: &[RouteFlow], ids: &[u8]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        for f in flows {
+            if let RouteFlow::Packet {
+                id: fid, sources, ..
+            } = f
+            {
+                if fid == id {
+                    let from = sources.first().map(endpoint_label).unwrap_or_default();
+                    let l = format!("packet flow {id} from {from}");
+                    if !out.contains(&l) {
+                        out.push(l);
+                    }
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        return ids
+            .iter()
+            .map(|i| format!("packet id {i}"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+    }
+    out.join(" and ")
 }
 
 fn node(e: &Endpoint) -> Node {
@@ -210,6 +292,25 @@ pub fn route(
                 ));
             }
             ends.push((*source, *dest));
+        }
+    }
+    for f in flows {
+        if let RouteFlow::Packet {
+            id, sources, dests, ..
+        } = f
+        {
+            if sources.len() != 1 {
+                return Err(RouteError::PacketSources {
+                    id: *id,
+                    got: sources.len(),
+                });
+            }
+            if dests.is_empty() {
+                return Err(RouteError::PacketNoDest {
+                    id: *id,
+                    from: sources.first().map(endpoint_label).unwrap_or_default(),
+                });
+            }
         }
     }
     let mut pf = Pathfinder::new(device);

@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::pathfinder::{Node, Settings};
 use super::switchbox::Switches;
-use super::{coord, node, Coord, Port, RouteError, RouteFlow, SwitchOp};
+use super::{coord, node, packet_flow_labels, Coord, Port, RouteError, RouteFlow, SwitchOp};
 use crate::target::{Device, TileKind, WireBundle};
 
 /// Whether the route of `settings` from `cur`'s output `(db, dc)` reaches `(ft, fb, fc)`.
@@ -54,8 +54,8 @@ type PacketHops = BTreeMap<Coord, Vec<((Port, Port), u8)>>;
 /// sources whose circuit connects are already made.
 ///
 /// # Errors
-/// [`RouteError::Packet`] when a switch runs out of arbiters or master selects, or two rules
-/// would match one packet id.
+/// [`RouteError::Packet`] when a switch runs out of arbiters or master selects;
+/// [`RouteError::FalsePacketMatch`] when a rule would also match a packet id that must not pass.
 pub(super) fn packets(
     device: Device,
     flows: &[RouteFlow],
@@ -302,6 +302,8 @@ pub(super) fn packets(
             });
         }
         let mut rules_at: FxHashMap<Port, usize> = FxHashMap::default();
+        // Per (slave port, rule index): the packet ids of the group the rule was made for.
+        let mut rule_ids: FxHashMap<(Port, usize), Vec<u8>> = FxHashMap::default();
         for g in &groups {
             let ((gt, slave), gid) = g[0];
             if gt != tid {
@@ -321,9 +323,22 @@ pub(super) fn packets(
                 ops.len() - 1
             });
             if let SwitchOp::PacketRules { rules, .. } = &mut ops[at] {
-                if rules.iter().any(|r| gid & r.0 == r.1) {
-                    return Err(fail(tid, "two packet rules would match the same packet id"));
+                if let Some((i, r)) = rules.iter().enumerate().find(|(_, r)| gid & r.0 == r.1) {
+                    // The ids of the group the matching rule was made for.
+                    let made_for: Vec<u8> = rule_ids.get(&(slave, i)).cloned().unwrap_or_default();
+                    let c = coord(tid);
+                    return Err(RouteError::FalsePacketMatch {
+                        id: value,
+                        col: c.0,
+                        row: c.1,
+                        port: format!("{}:{}", slave.0.keyword(), slave.1),
+                        mask: r.0,
+                        value: r.1,
+                        rule_flows: packet_flow_labels(flows, &made_for),
+                        flow: packet_flow_labels(flows, &g.iter().map(|k| k.1).collect::<Vec<_>>()),
+                    });
                 }
+                rule_ids.insert((slave, rules.len()), g.iter().map(|k| k.1).collect());
                 rules.push((mask, value, amsel));
             }
         }
