@@ -12,9 +12,11 @@ pub mod passthrough_dmas;
 pub mod passthrough_kernel;
 pub mod report_demo;
 pub mod scaling;
+pub mod shape;
 pub mod vector_add_4core;
 pub mod vector_scalar_mul;
 pub mod whisper;
+pub mod whisper_layernorm;
 
 use std::path::{Path, PathBuf};
 
