@@ -5,6 +5,7 @@
 //! written with the macros; their builder-API twins (`*_builder`) are kept to test that both
 //! forms emit the same MLIR.
 
+pub mod encoder_plan;
 pub mod kernels;
 pub mod layernorm;
 pub mod npu;
