@@ -18,6 +18,7 @@ pub mod vector_add_4core;
 pub mod vector_scalar_mul;
 pub mod whisper;
 pub mod whisper_layernorm;
+pub mod whisper_shapes;
 
 use std::path::{Path, PathBuf};
 
