@@ -6,7 +6,7 @@ use aie_dsl::Artifact;
 use designs::shape::ShapeError;
 use designs::whisper_layernorm::{
     layernorm_affine, layernorm_affine_shape, layernorm_affine_with, LayerNormShape, KERNEL_LANES,
-    KERNEL_MAX_ROW, WHISPER_BASE,
+    KERNEL_MAX_ROW, MAX_CORES, WHISPER_BASE,
 };
 
 /// The registered design is Whisper-base's shape on four cores, and the same as the one the
@@ -210,5 +210,15 @@ fn bad_shapes_are_rejected_naming_the_parameter() {
         let s = LayerNormShape::new(rows, d, cores).unwrap();
         assert_eq!((s.rows(), s.d(), s.cores()), (rows, d, cores));
     }
-    layernorm_affine_shape(LayerNormShape::new(1500, KERNEL_MAX_ROW, 4).unwrap()).unwrap();
+    // The longest row on every core fits the cores' memory and lowers.
+    let longest =
+        layernorm_affine_shape(LayerNormShape::new(1500, KERNEL_MAX_ROW, 4).unwrap()).unwrap();
+    aie_dsl::lower::lower(&longest).unwrap();
+}
+
+/// Column 0's compute tiles, from the target model, are the cores the design may use.
+#[test]
+fn the_core_limit_is_column_zeros_compute_tiles() {
+    let m = aie_dsl::target::Device::Npu1_1Col.model();
+    assert_eq!(MAX_CORES, m.rows - m.first_compute_row);
 }
