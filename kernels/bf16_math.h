@@ -1,7 +1,8 @@
-// Shared helpers for the bf16 Whisper kernels (gelu.cc, softmax.cc, residual_add.cc):
-// bf16 <-> float by bit patterns and exp without libm. Header-only, all `static inline`, so
-// each kernel object stays self-contained. Plain C++: it compiles for AIE2 with Peano and for
-// the host with any C++17 compiler (which is how kernels_whisper.rs tests it).
+// Shared helpers for the bf16 Whisper kernels (gelu.cc, softmax.cc, residual_add.cc,
+// layernorm_affine.cc): bf16 <-> float by bit patterns, exp and 1/sqrt without libm.
+// Header-only, all `static inline`, so each kernel object stays self-contained. Plain C++: it
+// compiles for AIE2 with Peano and for the host with any C++17 compiler (which is how
+// kernels_whisper.rs tests it).
 #pragma once
 #include <stdint.h>
 
@@ -79,6 +80,26 @@ static inline float exp_approx(float y) {
   s1.u = (uint32_t)(k1 + 127) << 23;
   s2.u = (uint32_t)(k2 + 127) << 23;
   return p * s1.f * s2.f;
+}
+
+// 1/sqrt(x) for float x > 0 without libm: the classic bit-trick estimate (exponent halved
+// and negated through the integer pattern, constant 0x5F3759DF; relative error <= 3.5e-3)
+// refined by three Newton steps y <- y * (1.5 - 0.5 * x * y * y), each of which squares the
+// relative error (3.5e-3 -> 1.8e-5 -> 5e-10 -> below float rounding), so the result is within
+// a few float ulps for every normal x (as in layernorm_512.cc). x = 0 gives a large finite
+// value (callers multiply it by 0); x = +inf or NaN gives NaN.
+static inline float inv_sqrt(float x) {
+  union {
+    float f;
+    uint32_t u;
+  } v;
+  v.f = x;
+  v.u = 0x5F3759DFu - (v.u >> 1);
+  float y = v.f;
+  const float half = 0.5f * x;
+  for (int k = 0; k < 3; k++)
+    y = y * (1.5f - half * y * y);
+  return y;
 }
 
 } // namespace aie_bf16

@@ -5,6 +5,7 @@
 //! written with the macros; their builder-API twins (`*_builder`) are kept to test that both
 //! forms emit the same MLIR.
 
+pub mod encoder_plan;
 pub mod kernels;
 pub mod layernorm;
 pub mod npu;
@@ -12,9 +13,12 @@ pub mod passthrough_dmas;
 pub mod passthrough_kernel;
 pub mod report_demo;
 pub mod scaling;
+pub mod shape;
 pub mod vector_add_4core;
 pub mod vector_scalar_mul;
 pub mod whisper;
+pub mod whisper_layernorm;
+pub mod whisper_shapes;
 
 use std::path::{Path, PathBuf};
 

@@ -21,7 +21,7 @@ pub const TILE_ROWS: u32 = 300;
 /// object of `cores` rows is split at the mem tile, each core runs `kernel(in, out, row)` on
 /// its row, the results are joined back. The runtime sequence moves a `FRAMES` × `row`
 /// activation in tiles of `TILE_ROWS` rows.
-fn rows_on_cores(d: &mut DesignBuilder, kernel: KernelId, row: u32, cores: u32) {
+pub(crate) fn rows_on_cores(d: &mut DesignBuilder, kernel: KernelId, row: u32, cores: u32) {
     let part = MemRefType::vector(row, ElemType::Bf16);
     let whole = MemRefType::vector(row * cores, ElemType::Bf16);
     let shim = d.shim_tile(0);
@@ -92,13 +92,26 @@ pub const ADD_PART: u32 = 3 * D_MODEL;
 /// splits of 2 need 4 of the mem tile's 6 output channels), the sums are joined back.
 #[design(device = npu1_1col)]
 pub fn residual_add(d: &mut DesignBuilder) {
-    const CORES: u32 = 2;
     let add = d.kernel(residual_add_bf16::kernel());
-    let part = MemRefType::vector(ADD_PART, ElemType::Bf16);
-    let whole = MemRefType::vector(ADD_PART * CORES, ElemType::Bf16);
+    residual_add_into(d, add, ADD_PART / D_MODEL, D_MODEL, 2);
+}
+
+/// `c = a + b` over a `FRAMES` × `row` activation with `kernel`: each object holds
+/// `rows_per_object` rows per core, both inputs are split at the mem tile over `cores` cores
+/// of column 0 and the sums joined back.
+pub(crate) fn residual_add_into(
+    d: &mut DesignBuilder,
+    add: KernelId,
+    rows_per_object: u32,
+    row: u32,
+    cores: u32,
+) {
+    let part_len = rows_per_object * row;
+    let part = MemRefType::vector(part_len, ElemType::Bf16);
+    let whole = MemRefType::vector(part_len * cores, ElemType::Bf16);
     let shim = d.shim_tile(0);
     let mem = d.mem_tile(0);
-    let tiles: Vec<ComputeTile> = (2..2 + CORES).map(|r| d.compute_tile(0, r)).collect();
+    let tiles: Vec<ComputeTile> = (2..2 + cores).map(|r| d.compute_tile(0, r)).collect();
     let split = |d: &mut DesignBuilder, name: &str| {
         let whole_in = d.fifo(format!("{name}_in"), shim, [mem], 2, whole.clone());
         let parts: Vec<FifoId> = tiles
@@ -131,7 +144,7 @@ pub fn residual_add(d: &mut DesignBuilder) {
                         x.get(0),
                         y.get(0),
                         o.get(0),
-                        Scalar::I32(ADD_PART as i32).into(),
+                        Scalar::I32(part_len as i32).into(),
                     ],
                 );
                 k.release(x);
@@ -141,7 +154,7 @@ pub fn residual_add(d: &mut DesignBuilder) {
         });
     }
     d.runtime(|rt| {
-        let n = FRAMES * D_MODEL;
+        let n = FRAMES * row;
         let ty = MemRefType::vector(n, ElemType::Bf16);
         let a = rt.arg(ty.clone());
         let b = rt.arg(ty.clone());
