@@ -7,6 +7,7 @@
 
 pub mod kernels;
 pub mod layernorm;
+pub mod matmul;
 pub mod npu;
 pub mod passthrough_dmas;
 pub mod passthrough_kernel;
