@@ -313,7 +313,7 @@ impl Matmul {
         if t.m == 0 || t.k == 0 || t.n == 0 {
             return Err(ShapeError::Empty { param: "tile" });
         }
-        if t.m % MAC.0 != 0 {
+        if !t.m.is_multiple_of(MAC.0) {
             return Err(not_multiple(
                 "tile.m",
                 t.m,
@@ -321,7 +321,7 @@ impl Matmul {
                 "the core layout is built from 4x8x4 blocks",
             ));
         }
-        if t.k % MAC.1 != 0 {
+        if !t.k.is_multiple_of(MAC.1) {
             return Err(not_multiple(
                 "tile.k",
                 t.k,
@@ -329,7 +329,7 @@ impl Matmul {
                 "the core layout is built from 4x8x4 blocks",
             ));
         }
-        if t.n % MAC.2 != 0 {
+        if !t.n.is_multiple_of(MAC.2) {
             return Err(not_multiple(
                 "tile.n",
                 t.n,
@@ -359,7 +359,7 @@ impl Matmul {
         if self.n == 0 {
             return Err(ShapeError::Empty { param: "n" });
         }
-        if self.k % t.k != 0 {
+        if !self.k.is_multiple_of(t.k) {
             return Err(not_multiple(
                 "k",
                 self.k,
@@ -368,7 +368,7 @@ impl Matmul {
             ));
         }
         let n_step = COLUMNS * t.n;
-        if self.n % n_step != 0 {
+        if !self.n.is_multiple_of(n_step) {
             return Err(not_multiple(
                 "n",
                 self.n,
@@ -555,10 +555,10 @@ pub fn b_dims(t: TileShape) -> Vec<Dim> {
     ]
 }
 
-/// The layout in which the mem tile reads the joined C object (four cores' tiles in the
-/// blocked layout `[m/4][n/4][4][4]`, one after the other) into the stream to the shim:
-/// row-major rows. The outermost dimension, which the DMA continues past its size until the
-/// object ends, runs over the block rows of all four tiles.
+/// The layout in which the mem tile reads the joined C object into the stream to the shim:
+/// the object holds the four cores' tiles one after the other, each in the blocked layout
+/// `[m/4][n/4][4][4]`; the join's output DMA reads it part by part (one BD per core's tile,
+/// as mlir-aie lowers a join), each with this pattern, which makes row-major rows.
 pub fn c_dims(t: TileShape) -> Vec<Dim> {
     let (r, _, u) = MAC;
     vec![
@@ -680,10 +680,7 @@ pub fn build(d: &mut DesignBuilder, plan: &Plan) {
     for (r, row) in cores.iter().enumerate() {
         for (c, &core) in row.iter().enumerate() {
             let (a, b, cf) = (a_cores[r], b_cores[c], c_cores[c][r]);
-            let acc = match store {
-                Some(_) => Some(d.buffer(core, format!("acc_{c}_{r}"), acc_ty.clone())),
-                None => None,
-            };
+            let acc = store.map(|_| d.buffer(core, format!("acc_{c}_{r}"), acc_ty.clone()));
             d.core(core, |p| {
                 p.stack_size(STACK_BYTES);
                 p.forever(|p| {

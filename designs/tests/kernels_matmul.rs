@@ -445,7 +445,7 @@ fn bf16_store_rounds_to_nearest_even() {
     ];
     let mut rng = Rng(0x1234_5678_9ABC_DEF1);
     let mut values: Vec<u32> = special.to_vec();
-    while values.len() % mn != 0 || values.len() < 64 * mn {
+    while !values.len().is_multiple_of(mn) || values.len() < 64 * mn {
         values.push(rng.next() as u32);
     }
     let mut input = Vec::new();
