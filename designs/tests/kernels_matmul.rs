@@ -92,14 +92,20 @@ int main() {
 }
 "#;
 
+/// The driver, compiled once per test process (the tests run in parallel and would otherwise
+/// overwrite the executable while another test runs it).
 fn driver() -> PathBuf {
-    host::build(
-        "matmul",
-        "matmul.cc",
-        DRIVER,
-        "matmul",
-        &["-Wextra", "-ffp-contract=off"],
-    )
+    static EXE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    EXE.get_or_init(|| {
+        host::build(
+            "matmul",
+            "matmul.cc",
+            DRIVER,
+            "matmul",
+            &["-Wextra", "-ffp-contract=off"],
+        )
+    })
+    .clone()
 }
 
 /// Index of `tile` in the driver's table (the kernel's entry points).
