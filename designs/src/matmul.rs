@@ -26,7 +26,8 @@
 //! The array computes `4·tile.m` rows of C at a time (256 with the default tile), and
 //! Whisper's 1500 frames are not a multiple of that: the design works on
 //! [`Plan::padded_m`] rows (1536 for 1500). **The host pads A with zero rows to `padded_m × k`
-//! and gives a C buffer of `padded_m × n`; C's extra rows come out zero and are ignored.** The
+//! and gives a C buffer of `padded_m × n`; C's extra rows come out zero (for finite B) and are
+//! ignored.** The
 //! hardware cannot do this exactly without padding: a shorter last transfer of A would leave
 //! the mem tile's object incomplete (its receiving BD waits for the whole `tile.m × tile.k`
 //! object), and a shorter C drain would leave the rest of a C object in the stream. AIE2 mem
@@ -51,6 +52,8 @@
 //! handle; [`matmul_with`] builds and validates any accepted shape. Whisper-base's three are
 //! registered designs: [`matmul_1500x512x512`] (Q, K, V and output projections),
 //! [`matmul_1500x512x2048`] (fc1) and [`matmul_1500x2048x512`] (fc2), with bf16 output.
+//! Whisper's linear layers also add a bias (all but the K projection); the design computes
+//! `A · B` only, so the bias add stays with the host or an elementwise design.
 
 use std::fmt;
 
