@@ -175,6 +175,7 @@ fn bad_shapes_are_rejected_naming_the_parameter_and_what_to_change() {
 #[test]
 fn the_other_tiles_and_f32_output_build_through_the_pipeline() {
     for shape in [
+        Matmul::new(1500, 512, 512),
         Matmul::new(1500, 512, 512).out(OutElem::F32),
         Matmul::new(1500, 512, 512).tile(TileShape::new(32, 32, 32)),
         Matmul::new(1500, 512, 512)
@@ -183,6 +184,21 @@ fn the_other_tiles_and_f32_output_build_through_the_pipeline() {
     ] {
         let d = matmul_of(shape).unwrap_or_else(|e| panic!("{shape:?}: {e}"));
         let name = d.name.clone();
+        // The memory the shape check counts is what the lowering allocates on every core.
+        let phys = aie_dsl::lower::objectfifo::lower(&d).unwrap();
+        for (_, core) in d.cores.iter() {
+            let buffers: u64 = phys
+                .buffers
+                .iter()
+                .filter(|b| b.tile == core.tile)
+                .map(|b| b.ty.bytes())
+                .sum();
+            assert_eq!(
+                buffers + u64::from(core.stack_size),
+                shape.core_bytes(),
+                "{name}: core memory"
+            );
+        }
         let built = aie_dsl::build(&d, &designs::build_options(build_dir(&name)))
             .unwrap_or_else(|e| panic!("{name}: build: {e}"));
         assert!(
