@@ -295,14 +295,18 @@ impl Matmul {
         let t = self.tile;
         let (m, k, n) = (t.m as u64, t.k as u64, t.n as u64);
         let depth = DEPTH as u64;
-        let a = depth * m * k * 2;
-        let b = depth * k * n * 2;
-        let c = depth * m * n * self.out.bytes() as u64;
+        // Tile sides are 32-bit, so each product of two fits; the rest saturates.
+        let a = (m * k).saturating_mul(2 * depth);
+        let b = (k * n).saturating_mul(2 * depth);
+        let c = (m * n).saturating_mul(depth * self.out.bytes() as u64);
         let acc = match self.out {
-            OutElem::Bf16 => m * n * 4,
+            OutElem::Bf16 => (m * n).saturating_mul(4),
             OutElem::F32 => 0,
         };
-        a + b + c + acc + STACK_BYTES as u64
+        a.saturating_add(b)
+            .saturating_add(c)
+            .saturating_add(acc)
+            .saturating_add(STACK_BYTES as u64)
     }
 
     /// Checks the shape against the kernel, the compute tile's memory, the shim BD limits and

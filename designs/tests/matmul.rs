@@ -740,3 +740,59 @@ fn other_shapes_tiles_and_f32_output_follow_through_too() {
         aie_dsl::lower::lower(&d).unwrap_or_else(|err| panic!("{shape:?}: lower: {err}"));
     }
 }
+
+/// Edge values of every parameter: the check answers without panicking (its arithmetic
+/// cannot overflow), and the accepted extremes build and validate.
+#[test]
+fn edge_values_never_panic_and_accepted_extremes_validate() {
+    let sides = [
+        0,
+        1,
+        3,
+        4,
+        8,
+        32,
+        64,
+        127,
+        128,
+        1500,
+        2048,
+        8192,
+        MAX_M,
+        MAX_M + 1,
+        u32::MAX,
+    ];
+    let tiles = [
+        TileShape::DEFAULT,
+        TileShape::new(0, 64, 32),
+        TileShape::new(u32::MAX, 64, 32),
+        TileShape::new(4, u32::MAX - 7, 4),
+        TileShape::new(u32::MAX - 3, u32::MAX - 7, u32::MAX - 3),
+        TileShape::new(4, 8, 4),
+    ];
+    let mut accepted = 0;
+    for &m in &sides {
+        for &k in &sides {
+            for &n in &sides {
+                for tile in tiles {
+                    for out in [OutElem::Bf16, OutElem::F32] {
+                        let shape = Matmul { m, k, n, tile, out };
+                        if let Ok(plan) = shape.check() {
+                            accepted += 1;
+                            assert!(plan.padded_m() >= m && plan.padded_m() % (4 * tile.m) == 0);
+                            assert!(shape.core_bytes() <= 65536);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(accepted > 0);
+    for shape in [
+        Matmul::new(MAX_M, 64, 128),
+        Matmul::new(1, 64, 8192),
+        Matmul::new(1, 8192, 128).out(OutElem::F32),
+    ] {
+        matmul_of(shape).unwrap_or_else(|e| panic!("{shape:?}: {e}"));
+    }
+}
