@@ -8,6 +8,7 @@
 pub mod encoder_plan;
 pub mod kernels;
 pub mod layernorm;
+pub mod matmul;
 pub mod npu;
 pub mod passthrough_dmas;
 pub mod passthrough_kernel;

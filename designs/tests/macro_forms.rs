@@ -26,7 +26,7 @@ fn vector_scalar_mul_macro_form_equals_builder_form() {
 
 #[test]
 fn the_design_attribute_registers_every_design() {
-    // The registry holds every design linked into the program: the designs crate's nine, and
+    // The registry holds every design linked into the program: the designs crate's twelve, and
     // the two this test file declares (`expansion`, `out_of_range`).
     let names: Vec<&str> = designs::all().iter().map(|(n, _)| *n).collect();
     assert_eq!(
@@ -36,6 +36,9 @@ fn the_design_attribute_registers_every_design() {
             "gelu",
             "layernorm",
             "layernorm_affine",
+            "matmul_1500x2048x512",
+            "matmul_1500x512x2048",
+            "matmul_1500x512x512",
             "out_of_range",
             "passthrough_dmas",
             "passthrough_kernel",
