@@ -160,6 +160,20 @@ pub enum PlanError {
     Overflow(&'static str),
 }
 
+/// The registered matmul designs by shape (rows, k, n) (`crate::matmul`).
+const MATMUL_DESIGNS: [((u64, u64, u64), &str); 3] = [
+    ((1500, 512, 512), "matmul_1500x512x512"),
+    ((1500, 512, 2048), "matmul_1500x512x2048"),
+    ((1500, 2048, 512), "matmul_1500x2048x512"),
+];
+
+/// The plans of [`MATMUL_DESIGNS`], in the same order.
+const MATMUL_PLANS: [crate::matmul::Plan; 3] = [
+    crate::matmul::WHISPER_PROJ,
+    crate::matmul::WHISPER_FC1,
+    crate::matmul::WHISPER_FC2,
+];
+
 /// The steps of one encoder block of `m`, with matmul results as `matmul_out` (bf16 or f32),
 /// marking as registered the designs in `registered` (names).
 ///
@@ -188,6 +202,13 @@ pub fn encoder_block_with(
         });
     }
     let (t, d, h, f) = (m.frames, m.d_model, m.heads, m.mlp);
+    // The registered matmul design of a shape, or the generic name when none has it.
+    let matmul = |rows: u64, k: u64, n: u64| -> &'static str {
+        MATMUL_DESIGNS
+            .iter()
+            .find(|(shape, _)| *shape == (rows, k, n))
+            .map_or("matmul", |(_, name)| name)
+    };
     let dh = d / h;
     let bf = Elem::Bf16;
     let is_reg = |name: &str| registered.contains(&name);
@@ -222,7 +243,7 @@ pub fn encoder_block_with(
     let proj = |op, x: &str, w: &str, y: &str, host: &[String]| {
         step(
             op,
-            "matmul",
+            matmul(t, d, d),
             1,
             vec![
                 Operand::new(x, t, d, bf),
@@ -272,7 +293,7 @@ pub fn encoder_block_with(
         ),
         step(
             "scores",
-            "matmul",
+            matmul(t, dh, t),
             h,
             vec![
                 Operand::new("q_h", t, dh, bf),
@@ -291,7 +312,7 @@ pub fn encoder_block_with(
         ),
         step(
             "attn_v",
-            "matmul",
+            matmul(t, t, dh),
             h,
             vec![
                 Operand::new("p_h", t, t, bf),
@@ -305,7 +326,7 @@ pub fn encoder_block_with(
         layernorm("ln2", "x1", "h2"),
         step(
             "fc1",
-            "matmul",
+            matmul(t, d, f),
             1,
             vec![
                 Operand::new("h2", t, d, bf),
@@ -324,7 +345,7 @@ pub fn encoder_block_with(
         ),
         step(
             "fc2",
-            "matmul",
+            matmul(t, f, d),
             1,
             vec![Operand::new("g", t, f, bf), Operand::new("W_fc2", f, d, bf)],
             vec![Operand::new("m", t, d, matmul_out)],
@@ -335,7 +356,21 @@ pub fn encoder_block_with(
     let mut steps = steps;
     for s in &mut steps {
         s.bytes().ok_or(PlanError::Overflow(s.op))?;
-        if s.design == "matmul" && matmul_out == Elem::F32 {
+        if let Some(plan) = MATMUL_PLANS
+            .iter()
+            .zip(MATMUL_DESIGNS)
+            .find(|(_, (_, name))| *name == s.design)
+            .map(|(p, _)| p)
+        {
+            let tr = plan.traffic();
+            s.host.push(format!(
+                "pads the {t} rows to {} with zeros and drops the extra result rows; the \
+                 design moves {} bytes (A once per 128-column block of C, B once per 256 rows)",
+                plan.padded_m(),
+                tr.a + tr.b + tr.c
+            ));
+        }
+        if s.design.starts_with("matmul") && matmul_out == Elem::F32 {
             s.host
                 .push("round the f32 result to bf16 for the next design".to_string());
         }
@@ -389,7 +424,7 @@ pub fn render(m: &Model, steps: &[Step]) -> String {
         } else {
             String::new()
         };
-        let mm = if st.design == "matmul" {
+        let mm = if st.design.starts_with("matmul") {
             match (st.inputs.first(), st.inputs.get(1)) {
                 (Some(a), Some(b)) => format!(" {}×{}·{}×{}", a.rows, a.cols, b.rows, b.cols),
                 _ => String::new(),

@@ -10,6 +10,9 @@ use designs::encoder_plan::{
 const ALL: &[&str] = &[
     "layernorm_affine",
     "matmul",
+    "matmul_1500x512x512",
+    "matmul_1500x512x2048",
+    "matmul_1500x2048x512",
     "softmax",
     "gelu",
     "residual_add",
@@ -28,19 +31,19 @@ fn whisper_base_block_moves_the_bytes_its_shapes_imply() {
         ),
         (
             "q_proj",
-            "matmul",
+            "matmul_1500x512x512",
             1,
             (1500 * 512 + 512 * 512 + 1500 * 512) * 2,
         ),
         (
             "k_proj",
-            "matmul",
+            "matmul_1500x512x512",
             1,
             (1500 * 512 + 512 * 512 + 1500 * 512) * 2,
         ),
         (
             "v_proj",
-            "matmul",
+            "matmul_1500x512x512",
             1,
             (1500 * 512 + 512 * 512 + 1500 * 512) * 2,
         ),
@@ -59,7 +62,7 @@ fn whisper_base_block_moves_the_bytes_its_shapes_imply() {
         ),
         (
             "out_proj",
-            "matmul",
+            "matmul_1500x512x512",
             1,
             (1500 * 512 + 512 * 512 + 1500 * 512) * 2,
         ),
@@ -72,14 +75,14 @@ fn whisper_base_block_moves_the_bytes_its_shapes_imply() {
         ),
         (
             "fc1",
-            "matmul",
+            "matmul_1500x512x2048",
             1,
             1500 * 512 * 2 + 512 * 2048 * 2 + 1500 * 2048 * 2,
         ),
         ("gelu", "gelu", 1, 2 * 1500 * 2048 * 2),
         (
             "fc2",
-            "matmul",
+            "matmul_1500x2048x512",
             1,
             1500 * 2048 * 2 + 2048 * 512 * 2 + 1500 * 512 * 2,
         ),
@@ -104,6 +107,17 @@ fn whisper_base_block_moves_the_bytes_its_shapes_imply() {
         .map(|s| s.op)
         .collect();
     assert_eq!(biased, ["q_proj", "v_proj", "out_proj", "fc1", "fc2"]);
+    // What the whole-array matmul design really moves for a projection: A padded to 1536 rows
+    // and sent once per 128 columns of C (4 times), B once per 256 rows (6 times), C once.
+    let moved = 1536 * 512 * 2 * 4 + 512 * 512 * 2 * 6 + 1536 * 512 * 2;
+    assert!(
+        steps[1]
+            .host
+            .iter()
+            .any(|h| h.contains("to 1536") && h.contains(&format!("moves {moved} bytes"))),
+        "{:?}",
+        steps[1].host
+    );
     assert!(steps[2]
         .host
         .iter()
@@ -140,10 +154,13 @@ fn designs_not_in_the_registry_are_marked_pending() {
     }
     let text = render(&WHISPER_BASE, &steps);
     assert!(
-        text.contains("fc1        matmul 1500×512·512×2048 (design pending)"),
+        text.contains("fc1        matmul_1500x512x2048 1500×512·512×2048 (design pending)"),
         "{text}"
     );
-    assert!(text.contains("designs pending: gelu, layernorm_affine, matmul, residual_add"));
+    assert!(text.contains(
+        "designs pending: gelu, layernorm_affine, matmul, matmul_1500x2048x512, \
+         matmul_1500x512x2048, matmul_1500x512x512, residual_add"
+    ));
     // With this build's registry: the designs of this crate are found.
     let registry: Vec<&str> = designs::all().iter().map(|(n, _)| *n).collect();
     for s in encoder_block(&WHISPER_BASE).unwrap() {
