@@ -2,6 +2,12 @@
 
 /// `text` with `&`, `<`, `>`, `"` and `'` escaped, fit for element text and attribute values.
 pub(crate) fn esc(text: &str) -> String {
+    let plain = |b: u8| {
+        !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') && (b >= 0x20 || b == b'\t' || b == b'\n')
+    };
+    if text.bytes().all(plain) {
+        return text.to_string();
+    }
     let mut s = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {

@@ -48,6 +48,18 @@ pub(super) struct Graph {
     lines: Vec<EdgeId>,
 }
 
+/// Start offsets of `count` flat lists (plus the end) from the list index of each item.
+fn offsets(count: usize, items: impl Iterator<Item = usize>) -> Vec<u32> {
+    let mut at = vec![0u32; count + 1];
+    for i in items {
+        at[i + 1] += 1;
+    }
+    for i in 0..count {
+        at[i + 1] += at[i];
+    }
+    at
+}
+
 /// Bundles whose ports on a shim tile's switch stand for the shim mux in the graph.
 fn mux_bundle(b: WireBundle) -> bool {
     matches!(b, WireBundle::Dma | WireBundle::Noc | WireBundle::Plio)
@@ -120,8 +132,8 @@ impl Graph {
             lines: Vec::new(),
         };
         // Edges, each with the two lines (same slave, same master) it belongs to.
-        let mut ends: Vec<(NodeId, NodeId)> = Vec::new();
-        let mut edge_lines: Vec<(usize, usize)> = Vec::new();
+        let mut ends: Vec<(NodeId, NodeId)> = Vec::with_capacity(8 * 1024);
+        let mut edge_lines: Vec<(usize, usize)> = Vec::with_capacity(8 * 1024);
         let mut line_count = 0usize;
         for row in 0..height {
             for col in 0..width {
@@ -165,29 +177,44 @@ impl Graph {
             }
         }
         g.edges = ends.len();
-        // Successor lists in mlir-aie's order: sorted by (tile column, row, bundle, channel).
-        let mut succ: Vec<Vec<(NodeId, EdgeId)>> = vec![Vec::new(); g.nodes];
+        // Successor lists in mlir-aie's order: sorted by (tile column, row, bundle, channel),
+        // laid out flat (counted first, then filled) rather than as a list per node.
+        g.succ_at = offsets(g.nodes, ends.iter().map(|(a, _)| *a as usize));
+        g.succ = vec![(0, 0); ends.len()];
+        let mut fill: Vec<u32> = g.succ_at[..g.nodes].to_vec();
         for (e, (a, b)) in ends.iter().enumerate() {
-            succ[*a as usize].push((*b, e as EdgeId));
+            let at = &mut fill[*a as usize];
+            g.succ[*at as usize] = (*b, e as EdgeId);
+            *at += 1;
         }
-        g.succ_at.push(0);
-        for mut list in succ {
-            list.sort_by_key(|(n, _)| g.key(*n));
-            g.succ.extend(list);
-            g.succ_at.push(g.succ.len() as u32);
-        }
-        let mut members: Vec<Vec<EdgeId>> = vec![Vec::new(); line_count];
-        for (e, (l1, l2)) in edge_lines.iter().enumerate() {
-            members[*l1].push(e as EdgeId);
-            if l2 != l1 {
-                members[*l2].push(e as EdgeId);
+        for n in 0..g.nodes {
+            let (lo, hi) = (g.succ_at[n] as usize, g.succ_at[n + 1] as usize);
+            if hi - lo > 1 {
+                let mut list = g.succ[lo..hi].to_vec();
+                list.sort_by_key(|(n, _)| g.key(*n));
+                g.succ[lo..hi].copy_from_slice(&list);
             }
         }
+        // Members of each line, in edge order, flat as well.
+        let line_edges = edge_lines
+            .iter()
+            .flat_map(|&(l1, l2)| std::iter::once(l1).chain((l2 != l1).then_some(l2)));
+        let member_at = offsets(line_count, line_edges);
+        let mut members: Vec<EdgeId> = vec![0; member_at[line_count] as usize];
+        let mut fill: Vec<u32> = member_at[..line_count].to_vec();
+        for (e, (l1, l2)) in edge_lines.iter().enumerate() {
+            for l in std::iter::once(*l1).chain((l2 != l1).then_some(*l2)) {
+                members[fill[l] as usize] = e as EdgeId;
+                fill[l] += 1;
+            }
+        }
+        let line = |l: usize| &members[member_at[l] as usize..member_at[l + 1] as usize];
+        g.line_at = Vec::with_capacity(edge_lines.len() + 1);
         g.line_at.push(0);
         for (l1, l2) in &edge_lines {
-            g.lines.extend(&members[*l1]);
+            g.lines.extend_from_slice(line(*l1));
             if l2 != l1 {
-                g.lines.extend(&members[*l2]);
+                g.lines.extend_from_slice(line(*l2));
             }
             g.line_at.push(g.lines.len() as u32);
         }
