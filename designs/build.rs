@@ -27,7 +27,10 @@ fn main() {
         return;
     }
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let Ok(out) = Command::new(cc).arg("-print-file-name=libstdc++.a").output() else {
+    let Ok(out) = Command::new(cc)
+        .arg("-print-file-name=libstdc++.a")
+        .output()
+    else {
         return;
     };
     let archive = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());

@@ -268,16 +268,24 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
         let phys = &lowered.physical;
         let insts =
             crate::back::insts::to_bytes(&crate::back::insts::words(design.device, &lowered.npu));
+        // The picture goes into its own file and into the report page: drawn once.
+        let picture = std::cell::OnceCell::new();
+        let picture = || {
+            picture
+                .get_or_init(|| crate::report::svg(design, phys))
+                .clone()
+        };
         let single: [(Artifact, &Make<'_>); 4] = [
             (Artifact::Physical, &|| {
                 Ok(crate::emit::physical_mlir(design, phys, check)?.into_bytes())
             }),
             (Artifact::Insts, &|| Ok(insts.clone())),
-            (Artifact::Svg, &|| {
-                Ok(crate::report::svg(design, phys).into_bytes())
-            }),
+            (Artifact::Svg, &|| Ok(picture().into_bytes())),
             (Artifact::Html, &|| {
-                Ok(crate::report::html(design, phys, insts.len()).into_bytes())
+                Ok(
+                    crate::report::html_with_picture(design, phys, insts.len(), &picture())
+                        .into_bytes(),
+                )
             }),
         ];
         for (a, make) in single {

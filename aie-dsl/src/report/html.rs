@@ -24,6 +24,17 @@ th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums;wh
 /// the instruction stream (`insts_len`: bytes of `insts.bin`) and a rough cost estimate
 /// ([`super::cost`]). One self-contained file; all text is escaped.
 pub fn html(design: &Design, phys: &Physical, insts_len: usize) -> String {
+    html_with_picture(design, phys, insts_len, &super::svg(design, phys))
+}
+
+/// [`html`] around a picture already drawn (`picture`: [`super::svg`] of the same design), so a
+/// build that writes both files draws it once.
+pub fn html_with_picture(
+    design: &Design,
+    phys: &Physical,
+    insts_len: usize,
+    picture: &str,
+) -> String {
     let d = design;
     let m = Model::new(d, phys);
     let est = estimate(d);
@@ -62,7 +73,7 @@ pub fn html(design: &Design, phys: &Physical, insts_len: usize) -> String {
     } else {
         s.push_str("<div class=\"picture\">\n");
     }
-    s.push_str(&super::svg(d, phys));
+    s.push_str(picture);
     s.push_str("</div>\n");
 
     // Resources per tile.

@@ -12,6 +12,6 @@ mod summary;
 mod svg;
 mod xml;
 
-pub use html::html;
+pub use html::{html, html_with_picture};
 pub use summary::{lowered_summary, summary};
 pub use svg::svg;
