@@ -41,8 +41,7 @@ fn direct_llvm_ir_equals_mlirs_passes_on_every_design() {
     for d in &designs {
         let phys = aie_dsl::lower::lower(d).unwrap().physical;
         let tiles: Vec<_> = phys.cores.iter().map(|c| c.tile).collect();
-        for (tile, expected) in aie_dsl::lower::core_llvm::through_mlir(d, &phys, &tiles).unwrap()
-        {
+        for (tile, expected) in aie_dsl::lower::core_llvm::through_mlir(d, &phys, &tiles).unwrap() {
             let direct = aie_dsl::lower::core_llvm::direct_ir(d, &phys, tile)
                 .unwrap()
                 .unwrap_or_else(|| panic!("{}: core written through MLIR", d.name));

@@ -102,7 +102,7 @@ impl Printer {
         if name.ends_with("acquire") {
             let ty = op
                 .result(0)
-                .map(|r| r.r#type().to_string())
+                .map(|r| self.ty(r.r#type()))
                 .unwrap_or_default();
             let res = self.result(op, None);
             self.line(l, &format!("{res} = {head} : {ty}"));
@@ -121,11 +121,11 @@ impl Printer {
         let sv = self.operand(op, 0);
         let from = op
             .operand(0)
-            .map(|v| v.r#type().to_string())
+            .map(|v| self.ty(v.r#type()))
             .unwrap_or_default();
         let to = op
             .result(0)
-            .map(|r| r.r#type().to_string())
+            .map(|r| self.ty(r.r#type()))
             .unwrap_or_default();
         let res = self.result(op, None);
         let i = int(op, "index").unwrap_or(0);
@@ -139,7 +139,7 @@ impl Printer {
         l: usize,
     ) -> Result<(), EmitError> {
         let args: Vec<String> = op.operands().map(|v| self.name(v)).collect();
-        let types: Vec<String> = op.operands().map(|v| v.r#type().to_string()).collect();
+        let types: Vec<String> = op.operands().map(|v| self.ty(v.r#type())).collect();
         let text = format!(
             "func.call {}({}) : ({}) -> ()",
             symbol(op, "callee").unwrap_or_default(),
@@ -175,7 +175,7 @@ impl Printer {
         l: usize,
     ) -> Result<(), EmitError> {
         let args: Vec<String> = op.operands().map(|v| self.name(v)).collect();
-        let types: Vec<String> = op.operands().map(|v| v.r#type().to_string()).collect();
+        let types: Vec<String> = op.operands().map(|v| self.ty(v.r#type())).collect();
         let dest = self.successor(op, 0);
         let text = if args.is_empty() {
             format!("cf.br {dest}")
@@ -216,7 +216,7 @@ impl Printer {
         let (a, b) = (self.operand(op, 0), self.operand(op, 1));
         let ty = op
             .operand(0)
-            .map(|v| v.r#type().to_string())
+            .map(|v| self.ty(v.r#type()))
             .unwrap_or_default();
         let res = self.result(op, None);
         self.line(l, &format!("{res} = arith.cmpi {p}, {a}, {b} : {ty}"));
@@ -231,7 +231,7 @@ impl Printer {
         let (a, b) = (self.operand(op, 0), self.operand(op, 1));
         let ty = op
             .operand(0)
-            .map(|v| v.r#type().to_string())
+            .map(|v| self.ty(v.r#type()))
             .unwrap_or_default();
         let res = self.result(op, None);
         self.line(l, &format!("{res} = arith.addi {a}, {b} : {ty}"));

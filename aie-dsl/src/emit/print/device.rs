@@ -101,7 +101,7 @@ impl Printer {
         let tile = self.operand(op, 0);
         let ty = op
             .result(0)
-            .map(|r| r.r#type().to_string())
+            .map(|r| self.ty(r.r#type()))
             .unwrap_or_default();
         let res = self.result(op, sym.clone());
         let mut attrs = Vec::new();

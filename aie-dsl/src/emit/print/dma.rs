@@ -53,7 +53,7 @@ impl Printer {
         let buf = self.operand(op, 0);
         let ty = op
             .operand(0)
-            .map(|v| v.r#type().to_string())
+            .map(|v| self.ty(v.r#type()))
             .unwrap_or_default();
         let dims = attr(op, "dimensions")
             .map(opaque_data)

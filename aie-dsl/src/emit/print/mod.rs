@@ -48,6 +48,11 @@ struct Printer {
     out: String,
     names: HashMap<usize, String>,
     taken: HashMap<String, u32>,
+    /// What `unique` changed in `taken` (key, earlier value), so a scope can undo it.
+    taken_log: Vec<(String, Option<u32>)>,
+    /// Types as MLIR prints them, by their (uniqued) pointer: printing a type through MLIR
+    /// costs thousands of instructions, and a module repeats a few types many times.
+    types: std::cell::RefCell<HashMap<usize, String>>,
     next_value: u32,
     next_arg: u32,
     device: Option<Device>,
@@ -71,17 +76,33 @@ impl Printer {
         self.out.push('\n');
     }
 
+    /// The text of type `t`.
+    fn ty(&self, t: melior::ir::Type<'_>) -> String {
+        let key = t.to_raw().ptr as usize;
+        self.types
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| t.to_string())
+            .clone()
+    }
+
+    /// Sets `taken[key]`, remembering the earlier value for [`Printer::scoped`].
+    fn take(&mut self, key: String, value: u32) {
+        let before = self.taken.insert(key.clone(), value);
+        self.taken_log.push((key, before));
+    }
+
     fn unique(&mut self, base: String) -> String {
         if !self.taken.contains_key(&base) {
-            self.taken.insert(base.clone(), 0);
+            self.take(base.clone(), 0);
             return base;
         }
         loop {
             let n = self.taken.get(&base).copied().unwrap_or(0);
-            self.taken.insert(base.clone(), n + 1);
+            self.take(base.clone(), n + 1);
             let candidate = format!("{base}_{n}");
             if !self.taken.contains_key(&candidate) {
-                self.taken.insert(candidate.clone(), 0);
+                self.take(candidate.clone(), 0);
                 return candidate;
             }
         }
@@ -138,11 +159,20 @@ impl Printer {
         &mut self,
         f: impl FnOnce(&mut Self) -> Result<(), EmitError>,
     ) -> Result<(), EmitError> {
-        let saved = (self.taken.clone(), self.next_value, self.next_arg);
+        let saved = (self.taken_log.len(), self.next_value, self.next_arg);
         self.next_value = 0;
         self.next_arg = 0;
         let r = f(self);
-        (self.taken, self.next_value, self.next_arg) = saved;
+        // Undo the names taken inside, newest first.
+        while self.taken_log.len() > saved.0 {
+            if let Some((key, before)) = self.taken_log.pop() {
+                match before {
+                    Some(v) => self.taken.insert(key, v),
+                    None => self.taken.remove(&key),
+                };
+            }
+        }
+        (self.next_value, self.next_arg) = (saved.1, saved.2);
         r
     }
 
@@ -169,7 +199,7 @@ impl Printer {
                     if let Ok(a) = block.argument(i) {
                         let v: Value = a.into();
                         let n = self.define(v, None);
-                        args.push(format!("{n}: {}", v.r#type()));
+                        args.push(format!("{n}: {}", self.ty(v.r#type())));
                     }
                 }
                 let label = if args.is_empty() {

@@ -21,7 +21,7 @@ impl Printer {
         let mem = self.operand(op, 0);
         let ty = op
             .operand(0)
-            .map(|v| v.r#type().to_string())
+            .map(|v| self.ty(v.r#type()))
             .unwrap_or_default();
         let mut attrs = vec![format!("id = {} : i64", int(op, "id").unwrap_or(0))];
         if flag(op, "issue_token") {
@@ -81,7 +81,7 @@ impl Printer {
                 if let Ok(a) = b.argument(i) {
                     let v: Value = a.into();
                     let n = self.define_arg(v);
-                    args.push(format!("{n}: {}", v.r#type()));
+                    args.push(format!("{n}: {}", self.ty(v.r#type())));
                 }
             }
         }
