@@ -84,6 +84,7 @@ pub(super) fn build(
     ));
     let work = out.dir.join(WORK_DIR);
     let mut core_jobs = Vec::new();
+    let mut compiled = std::collections::HashSet::new();
     for (link_with, tile, ll, ld_script) in jobs {
         let kernel_object = match link_with {
             Some(object) => {
@@ -104,7 +105,10 @@ pub(super) fn build(
                     return Ok(None);
                 };
                 let path = work.join(&object);
-                peano.compile_kernel(design.device, &dir.join(source), &path)?;
+                // Cores that link the same object share one compilation of its kernel.
+                if compiled.insert(object.clone()) {
+                    peano.compile_kernel(design.device, &dir.join(source), &path)?;
+                }
                 Some(path)
             }
             None => None,
