@@ -31,6 +31,7 @@ mod switch;
 pub use core_memory::CoreMemory;
 pub use model::{Field, TargetModel, NPU1};
 pub use partition::npu1_partition;
+pub(crate) use switch::connection_rule;
 
 /// A device the design is built for.
 ///

@@ -149,14 +149,28 @@ impl Device {
         db: WireBundle,
         dc: u32,
     ) -> bool {
-        use WireBundle::*;
         if sc >= self.switch_ports(col, row, sb, false)
             || dc >= self.switch_ports(col, row, db, true)
         {
             return false;
         }
+        connection_rule(self.kind_of_row(row), sb, sc, db, dc)
+    }
+}
+
+/// The connection rule of a switch in a tile of `kind` (`None`: a compute tile), for ports that
+/// exist ([`Device::legal_connection`] checks that first).
+pub(crate) fn connection_rule(
+    kind: Option<TileKind>,
+    sb: WireBundle,
+    sc: u32,
+    db: WireBundle,
+    dc: u32,
+) -> bool {
+    use WireBundle::*;
+    {
         let nsew = |b: WireBundle| matches!(b, South | West | North | East);
-        match self.kind_of_row(row) {
+        match kind {
             Some(TileKind::Mem) => match sb {
                 Dma => match db {
                     Dma => sc == dc,

@@ -18,6 +18,7 @@
 use std::sync::Mutex;
 
 use super::{Coord, Port};
+use crate::target::connection_rule;
 use crate::target::{Device, TileKind, WireBundle};
 
 /// A node of the graph (a switch port of one tile), or past [`Graph::nodes`] a port the graph
@@ -140,14 +141,30 @@ impl Graph {
                 let (c, r) = (col as u32, row as u32);
                 let shim = device.kind_of_row(r) == Some(TileKind::Shim);
                 let (src, dst, max_ch) = &tiles[(row * width + col) as usize];
-                let id = |p: Port| g.node((col, row), p);
-                for (i, p) in src.iter().enumerate() {
-                    for (j, q) in dst.iter().enumerate() {
-                        let ok = device.legal_connection(c, r, p.0, p.1, q.0, q.1)
-                            || (shim && (mux_bundle(p.0) || mux_bundle(q.0)));
+                let kind = device.kind_of_row(r);
+                // Per port: its node, and whether the switch itself has it (the shim mux's
+                // stand-in ports are listed too); then the connection rule needs no more checks.
+                let src_ids: Vec<(Option<NodeId>, bool)> = src
+                    .iter()
+                    .map(|p| {
+                        let own = p.1 < device.switch_ports(c, r, p.0, false);
+                        (g.node((col, row), *p), own)
+                    })
+                    .collect();
+                let dst_ids: Vec<(Option<NodeId>, bool)> = dst
+                    .iter()
+                    .map(|q| {
+                        let own = q.1 < device.switch_ports(c, r, q.0, true);
+                        (g.node((col, row), *q), own)
+                    })
+                    .collect();
+                for (i, (p, (a, p_own))) in src.iter().zip(&src_ids).enumerate() {
+                    for (j, (q, (b, q_own))) in dst.iter().zip(&dst_ids).enumerate() {
+                        let ok = (shim && (mux_bundle(p.0) || mux_bundle(q.0)))
+                            || (*p_own && *q_own && connection_rule(kind, p.0, p.1, q.0, q.1));
                         if ok {
-                            if let (Some(a), Some(b)) = (id(*p), id(*q)) {
-                                ends.push((a, b));
+                            if let (Some(a), Some(b)) = (a, b) {
+                                ends.push((*a, *b));
                                 edge_lines.push((line_count + i, line_count + src.len() + j));
                             }
                         }
@@ -190,9 +207,22 @@ impl Graph {
         for n in 0..g.nodes {
             let (lo, hi) = (g.succ_at[n] as usize, g.succ_at[n + 1] as usize);
             if hi - lo > 1 {
-                let mut list = g.succ[lo..hi].to_vec();
-                list.sort_by_key(|(n, _)| g.key(*n));
-                g.succ[lo..hi].copy_from_slice(&list);
+                // The order of (column, row, bundle, channel), packed into one number.
+                let key = |n: NodeId| {
+                    let ((c, r), (b, ch)) = g.key(n);
+                    (u64::from(c as u32) << 48)
+                        | (u64::from(r as u32) << 32)
+                        | (u64::from(b as u32) << 24)
+                        | u64::from(ch)
+                };
+                let mut list: Vec<(u64, NodeId, EdgeId)> = g.succ[lo..hi]
+                    .iter()
+                    .map(|&(n, e)| (key(n), n, e))
+                    .collect();
+                list.sort_unstable_by_key(|t| t.0);
+                for (slot, (_, n, e)) in g.succ[lo..hi].iter_mut().zip(list) {
+                    *slot = (n, e);
+                }
             }
         }
         // Members of each line, in edge order, flat as well.
