@@ -5,51 +5,21 @@
 // bf16 values travel as their 16-bit patterns (the upper half of an IEEE float), so the
 // kernel needs no bf16 type from the compiler. Statistics are kept in float. There is no
 // sqrtf on the core: 1/sqrt(x) comes from the classic bit-trick estimate refined by three
-// Newton steps (y <- y * (1.5 - 0.5 * x * y * y)), accurate to float rounding for the
-// variances a LayerNorm sees. Build with Peano (llvm-aie):
+// Newton steps (bf16_math.h's inv_sqrt), accurate to float rounding for the variances a
+// LayerNorm sees. Build with Peano (llvm-aie):
 //   clang++ --target=aie2-none-unknown-elf -O2 -c layernorm_512.cc -o layernorm_512.o
 #include <stdint.h>
+
+#include "bf16_math.h"
 
 namespace {
 
 constexpr int32_t kRow = 512;
 constexpr float kEps = 1e-5f;
 
-inline float bf16_to_float(uint16_t b) {
-  union {
-    uint32_t u;
-    float f;
-  } v;
-  v.u = (uint32_t)b << 16;
-  return v.f;
-}
-
-// Round to nearest even; NaN stays NaN.
-inline uint16_t float_to_bf16(float f) {
-  union {
-    float f;
-    uint32_t u;
-  } v;
-  v.f = f;
-  if ((v.u & 0x7F800000u) == 0x7F800000u && (v.u & 0x007FFFFFu) != 0)
-    return (uint16_t)((v.u >> 16) | 0x40);
-  uint32_t bias = 0x7FFFu + ((v.u >> 16) & 1u);
-  return (uint16_t)((v.u + bias) >> 16);
-}
-
-inline float inv_sqrt(float x) {
-  union {
-    float f;
-    uint32_t u;
-  } v;
-  v.f = x;
-  v.u = 0x5F3759DFu - (v.u >> 1);
-  float y = v.f;
-  const float half = 0.5f * x;
-  for (int k = 0; k < 3; k++)
-    y = y * (1.5f - half * y * y);
-  return y;
-}
+using aie_bf16::inv_sqrt;
+inline float bf16_to_float(uint16_t b) { return aie_bf16::to_float(b); }
+inline uint16_t float_to_bf16(float f) { return aie_bf16::from_float(f); }
 
 } // namespace
 

@@ -10,20 +10,8 @@ use aie_dsl::ir::{BufferId, CallArg, LockId, TileId};
 use aie_dsl::lower::core_llvm::{direct_ir, through_mlir};
 use aie_dsl::prelude::*;
 
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+mod common;
+use common::Rng;
 
 /// What a core's program may use.
 struct Parts {

@@ -5,31 +5,8 @@
 use aie_dsl::ir::FifoPort;
 use aie_dsl::prelude::*;
 
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 {
-            0
-        } else {
-            self.next() % n
-        }
-    }
-    fn pick<T: Copy>(&mut self, v: &[T]) -> Option<T> {
-        if v.is_empty() {
-            None
-        } else {
-            Some(v[self.below(v.len() as u64) as usize])
-        }
-    }
-}
+mod common;
+use common::Rng;
 
 const ELEMS: [ElemType; 6] = [
     ElemType::I8,

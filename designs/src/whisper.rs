@@ -17,16 +17,38 @@ pub const D_MODEL: u32 = 512;
 /// Rows per host transfer (a tile of the activation); `FRAMES` is a multiple of it.
 pub const TILE_ROWS: u32 = 300;
 
-/// One row per core and object, `cores` cores of column 0 fed through the mem tile: the
-/// object of `cores` rows is split at the mem tile, each core runs `kernel(in, out, row)` on
-/// its row, the results are joined back. The runtime sequence moves a `FRAMES` × `row`
-/// activation in tiles of `TILE_ROWS` rows.
-pub(crate) fn rows_on_cores(d: &mut DesignBuilder, kernel: KernelId, row: u32, cores: u32) {
-    let part = MemRefType::vector(row, ElemType::Bf16);
-    let whole = MemRefType::vector(row * cores, ElemType::Bf16);
+/// The shim and mem tiles of column 0 and its first `cores` compute tiles (rows 2…).
+pub(crate) fn column_0(d: &mut DesignBuilder, cores: u32) -> (ShimTile, MemTile, Vec<ComputeTile>) {
     let shim = d.shim_tile(0);
     let mem = d.mem_tile(0);
-    let tiles: Vec<ComputeTile> = (2..2 + cores).map(|r| d.compute_tile(0, r)).collect();
+    let tiles = (2..2 + cores).map(|r| d.compute_tile(0, r)).collect();
+    (shim, mem, tiles)
+}
+
+/// The FIFOs of [`split_join_rows`].
+pub(crate) struct RowsIo {
+    /// Host → mem tile: one object of a row per core.
+    pub x_in: FifoId,
+    /// Mem tile → each core: its row.
+    pub x_parts: Vec<FifoId>,
+    /// Each core → mem tile: its result row.
+    pub y_parts: Vec<FifoId>,
+    /// Mem tile → host: the joined result rows.
+    pub y_out: FifoId,
+}
+
+/// Rows of `row` bf16 values in and out of `tiles` through the mem tile: `x_in` (one row per
+/// core) split into `x0…`, the cores' `y0…` joined into `y_out`, all of depth 2.
+pub(crate) fn split_join_rows(
+    d: &mut DesignBuilder,
+    shim: ShimTile,
+    mem: MemTile,
+    tiles: &[ComputeTile],
+    row: u32,
+) -> RowsIo {
+    let cores = tiles.len() as u32;
+    let part = MemRefType::vector(row, ElemType::Bf16);
+    let whole = MemRefType::vector(row * cores, ElemType::Bf16);
     let x_in = d.fifo("x_in", shim, [mem], 2, whole.clone());
     let x_parts: Vec<FifoId> = tiles
         .iter()
@@ -41,6 +63,26 @@ pub(crate) fn rows_on_cores(d: &mut DesignBuilder, kernel: KernelId, row: u32, c
         .collect();
     let y_out = d.fifo("y_out", mem, [shim], 2, whole);
     d.join(y_parts.clone(), y_out);
+    RowsIo {
+        x_in,
+        x_parts,
+        y_parts,
+        y_out,
+    }
+}
+
+/// One row per core and object, `cores` cores of column 0 fed through the mem tile: the
+/// object of `cores` rows is split at the mem tile, each core runs `kernel(in, out, row)` on
+/// its row, the results are joined back. The runtime sequence moves a `FRAMES` × `row`
+/// activation in tiles of `TILE_ROWS` rows.
+pub(crate) fn rows_on_cores(d: &mut DesignBuilder, kernel: KernelId, row: u32, cores: u32) {
+    let (shim, mem, tiles) = column_0(d, cores);
+    let RowsIo {
+        x_in,
+        x_parts,
+        y_parts,
+        y_out,
+    } = split_join_rows(d, shim, mem, &tiles, row);
     for (i, &core) in tiles.iter().enumerate() {
         let (x, y) = (x_parts[i], y_parts[i]);
         d.core(core, |b| {

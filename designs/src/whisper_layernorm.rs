@@ -126,27 +126,15 @@ pub fn kernel(d: u32) -> Kernel {
 /// Places the design of a checked shape into `d`.
 fn place(d: &mut DesignBuilder, s: LayerNormShape) {
     let k = d.kernel(kernel(s.d));
-    let part = MemRefType::vector(s.d, ElemType::Bf16);
-    let whole = MemRefType::vector(s.d * s.cores, ElemType::Bf16);
     let affine = MemRefType::vector(2 * s.d, ElemType::Bf16);
-    let shim = d.shim_tile(0);
-    let mem = d.mem_tile(0);
-    let tiles: Vec<ComputeTile> = (2..2 + s.cores).map(|r| d.compute_tile(0, r)).collect();
+    let (shim, mem, tiles) = crate::whisper::column_0(d, s.cores);
     let gb = d.fifo("gb", shim, tiles.iter().copied(), 1, affine);
-    let x_in = d.fifo("x_in", shim, [mem], 2, whole.clone());
-    let x_parts: Vec<FifoId> = tiles
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| d.fifo(format!("x{i}"), mem, [c], 2, part.clone()))
-        .collect();
-    d.split(x_in, x_parts.clone());
-    let y_parts: Vec<FifoId> = tiles
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| d.fifo(format!("y{i}"), c, [mem], 2, part.clone()))
-        .collect();
-    let y_out = d.fifo("y_out", mem, [shim], 2, whole);
-    d.join(y_parts.clone(), y_out);
+    let crate::whisper::RowsIo {
+        x_in,
+        x_parts,
+        y_parts,
+        y_out,
+    } = crate::whisper::split_join_rows(d, shim, mem, &tiles, s.d);
     let per_core = s.rows / s.cores;
     for (i, &core) in tiles.iter().enumerate() {
         let (x, y) = (x_parts[i], y_parts[i]);

@@ -1,4 +1,5 @@
-//! Designs shared by the tests that compare with mlir-aie's reference output.
+//! Designs shared by the tests that compare with mlir-aie's reference output, and the seeded
+//! generator of the random-design tests.
 
 #![allow(dead_code)]
 
@@ -52,4 +53,35 @@ pub fn reference_runtime(d: &mut DesignBuilder, inp: FifoId, out: FifoId) {
         rt.drain(out, b, Transfer::linear(4096).bd_id(0).issue_token());
         rt.wait(out);
     });
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce from their seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
+    }
+
+    /// One of `v`'s items, or `None` when it is empty.
+    pub fn pick<T: Copy>(&mut self, v: &[T]) -> Option<T> {
+        if v.is_empty() {
+            None
+        } else {
+            Some(v[self.below(v.len() as u64) as usize])
+        }
+    }
 }
