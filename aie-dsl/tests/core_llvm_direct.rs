@@ -206,3 +206,19 @@ fn a_buffer_with_initial_values_on_the_core_goes_through_mlir() {
         "{ir}"
     );
 }
+
+#[test]
+fn a_nan_constant_goes_through_mlir() {
+    for nan in [Scalar::F32(f32::NAN), Scalar::Bf16(0x7FC1)] {
+        let mut d = DesignBuilder::new("nan", Device::Npu1_1Col);
+        let k = d.kernel(Kernel::new("take", [ArgType::Scalar(nan.ty())], "k.o"));
+        let t = d.compute_tile(0, 2);
+        d.core(t, |c| c.call(k, [nan.into()]));
+        let v = d.finish().unwrap();
+        let phys = aie_dsl::lower::lower(&v).unwrap().physical;
+        let tile = phys.cores[0].tile;
+        assert_eq!(direct_ir(&v, &phys, tile).unwrap(), None);
+        let ir = aie_dsl::lower::core_llvm::core_ir(&v, &phys, tile).unwrap();
+        assert!(ir.contains("call void @take("), "{ir}");
+    }
+}

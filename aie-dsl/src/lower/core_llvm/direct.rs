@@ -16,8 +16,8 @@
 //!   header's two predecessors, and its `phi`'s two incoming values, latch first.
 //!
 //! What this writer does not know exactly — a buffer with initial values on the core's own tile,
-//! a memref of rank 0, a name LLVM would quote — makes [`write`] return `None`, and the core goes
-//! through MLIR as before. Tests compare both ways on every design and on random core programs.
+//! a memref of rank 0, a name LLVM would quote, a NaN constant — makes [`write`] return `None`,
+//! and the core goes through MLIR as before. Tests compare both ways on every design and on random core programs.
 
 use std::fmt::Write as _;
 
@@ -202,15 +202,27 @@ fn array_type(m: &MemRefType) -> Option<String> {
     Some(t)
 }
 
-/// A scalar constant as LLVM prints it (`i32 7`, `bfloat 0xR3F80`, `float 1.000000e+00`).
-fn scalar_value(s: Scalar) -> String {
-    match s {
+/// A scalar constant as LLVM prints it (`i32 7`, `bfloat 0xR3F80`, `float 1.000000e+00`), or
+/// `None` for a NaN: MLIR's conversions through `double` may change a NaN's payload bits, so
+/// such a constant is left to MLIR.
+fn scalar_value(s: Scalar) -> Option<String> {
+    Some(match s {
         Scalar::I8(v) => format!("i8 {v}"),
         Scalar::I16(v) => format!("i16 {v}"),
         Scalar::I32(v) => format!("i32 {v}"),
-        Scalar::Bf16(bits) => format!("bfloat 0xR{bits:04X}"),
-        Scalar::F32(v) => format!("float {}", float_text(v)),
-    }
+        Scalar::Bf16(bits) => {
+            if crate::types::bf16::from_bits(bits).is_nan() {
+                return None;
+            }
+            format!("bfloat 0xR{bits:04X}")
+        }
+        Scalar::F32(v) => {
+            if v.is_nan() {
+                return None;
+            }
+            format!("float {}", float_text(v))
+        }
+    })
 }
 
 /// LLVM's text of a `float` constant: `%e` with six digits when that reads back as the same
@@ -324,7 +336,10 @@ impl Lowering<'_> {
                                 })?;
                                 format!("ptr @{}", buf.name)
                             }
-                            LArg::Scalar(s) => scalar_value(*s),
+                            LArg::Scalar(s) => match scalar_value(*s) {
+                                Some(text) => text,
+                                None => return Ok(None),
+                            },
                         });
                     }
                     cfg.blocks[at].insts.push(Inst::Call(format!(
