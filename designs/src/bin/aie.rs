@@ -31,6 +31,10 @@ enum Command {
         /// The output folder.
         #[arg(long, default_value = "build")]
         out: PathBuf,
+        /// Also have MLIR's verifier check the design's and the physical MLIR before they are
+        /// written (the tests do this for every design; a build leaves it out for speed).
+        #[arg(long)]
+        verify_mlir: bool,
     },
     /// Write a design's picture (SVG) and report page (HTML); print its resources per tile.
     Report {
@@ -74,10 +78,14 @@ fn run(command: Command) -> Result<String, String> {
             }
             Ok(out)
         }
-        Command::Build { name, out: dir } => {
+        Command::Build {
+            name,
+            out: dir,
+            verify_mlir,
+        } => {
             let design = load(&name)?;
-            let built =
-                aie_dsl::build(&design, &designs::build_options(dir)).map_err(|e| e.to_string())?;
+            let options = designs::build_options(dir).verify_mlir(verify_mlir);
+            let built = aie_dsl::build(&design, &options).map_err(|e| e.to_string())?;
             out.push_str(&designs::describe(&built));
             Ok(out)
         }
