@@ -75,35 +75,25 @@ struct Cfg {
     loops: Vec<Loop>,
 }
 
-/// The LLVM IR of `core`, or `None` when the program holds something this writer leaves to MLIR.
-///
-/// # Errors
-/// [`CoreLlvmError`] when the core uses a lock it cannot reach or names a missing buffer, lock or
-/// kernel, as the MLIR path reports them.
-pub(super) fn write(
-    design: &Design,
-    phys: &Physical,
-    core: &PCore,
-    (col, row): (u32, u32),
-) -> Result<Option<String>, CoreLlvmError> {
+/// What every core's module of a design holds before its function: the header, every buffer
+/// as an external global, the intrinsic declarations and the kernel declarations. `None` when a
+/// name needs quoting or a buffer has rank 0 (the cores then go through MLIR).
+pub(super) fn prelude(design: &Design, phys: &Physical) -> Option<String> {
     let arch = design.device.core_arch();
     let mut out = String::new();
     out.push_str("; ModuleID = 'LLVMDialectModule'\nsource_filename = \"LLVMDialectModule\"\n");
     let _ = writeln!(out, "target triple = \"{arch}\"");
 
-    // Buffers, last first, every tile's, as external declarations.
+    // Buffers, last first, every tile's, as external declarations (a core whose own tile has
+    // a buffer with initial values is left to MLIR by `write`).
     if !phys.buffers.is_empty() {
         out.push('\n');
     }
     for b in phys.buffers.iter().rev() {
-        let own = design.coords(b.tile) == Some((col, row));
-        if (own && b.init.is_some()) || !plain_name(&b.name) {
-            return Ok(None);
+        if !plain_name(&b.name) {
+            return None;
         }
-        let Some(ty) = array_type(&b.ty) else {
-            return Ok(None);
-        };
-        let _ = writeln!(out, "@{} = external global {ty}", b.name);
+        let _ = writeln!(out, "@{} = external global {}", b.name, array_type(&b.ty)?);
     }
 
     for (name, args, results) in intrinsic_declarations(arch) {
@@ -120,7 +110,7 @@ pub(super) fn write(
     }
     for (_, k) in design.kernels.iter() {
         if !plain_name(&k.symbol) {
-            return Ok(None);
+            return None;
         }
         let args: Vec<&str> = k
             .args
@@ -132,6 +122,32 @@ pub(super) fn write(
             .collect();
         let _ = writeln!(out, "\ndeclare void @{}({})", k.symbol, args.join(", "));
     }
+    Some(out)
+}
+
+/// The LLVM IR of `core` after the design's [`prelude`], or `None` when the program holds
+/// something this writer leaves to MLIR.
+///
+/// # Errors
+/// [`CoreLlvmError`] when the core uses a lock it cannot reach or names a missing buffer, lock or
+/// kernel, as the MLIR path reports them.
+pub(super) fn write(
+    design: &Design,
+    phys: &Physical,
+    prelude: &str,
+    core: &PCore,
+    (col, row): (u32, u32),
+) -> Result<Option<String>, CoreLlvmError> {
+    let arch = design.device.core_arch();
+    let own_init = phys
+        .buffers
+        .iter()
+        .any(|b| b.init.is_some() && design.coords(b.tile) == Some((col, row)));
+    if own_init {
+        return Ok(None);
+    }
+    let mut out = String::with_capacity(prelude.len() + 1024);
+    out.push_str(prelude);
 
     let mut cfg = Cfg {
         blocks: vec![Block::default()],

@@ -370,10 +370,16 @@ fn irs_of(
     tiles: &[TileId],
 ) -> Result<Vec<(TileId, String)>, CoreLlvmError> {
     // Written directly where the result is known (`direct`); the rest through MLIR.
+    // The part before each core's function is the same for every core: made once.
+    let prelude = direct::prelude(design, phys);
     let mut irs: Vec<(TileId, Option<String>)> = Vec::with_capacity(tiles.len());
     for &tile in tiles {
         let (core, coords) = find_core(design, phys, tile)?;
-        irs.push((tile, direct::write(design, phys, core, coords)?));
+        let ir = match &prelude {
+            Some(p) => direct::write(design, phys, p, core, coords)?,
+            None => None,
+        };
+        irs.push((tile, ir));
     }
     let left: Vec<TileId> = irs
         .iter()
@@ -405,7 +411,10 @@ pub fn direct_ir(
     core_tile: TileId,
 ) -> Result<Option<String>, CoreLlvmError> {
     let (core, coords) = find_core(design, phys, core_tile)?;
-    direct::write(design, phys, core, coords)
+    match direct::prelude(design, phys) {
+        Some(prelude) => direct::write(design, phys, &prelude, core, coords),
+        None => Ok(None),
+    }
 }
 
 /// The LLVM IR of the cores on `tiles` through MLIR: their standard modules, [`PIPELINE`] and
