@@ -644,7 +644,8 @@ fn badpacket_flow_through_the_builder() {
         "{err:?}"
     );
     // A build stops there, before it writes any file.
-    let out = std::env::temp_dir().join(format!("aie-dsl-badpacket-{}", std::process::id()));
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aie-dsl-badpacket-{}", std::process::id()));
     assert!(aie_dsl::build(&v, &aie_dsl::BuildOptions::new(&out)).is_err());
     assert!(
         !out.exists(),

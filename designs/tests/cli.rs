@@ -24,7 +24,8 @@ fn list_names_every_registered_design() {
 
 #[test]
 fn build_writes_what_the_library_writes() {
-    let dir = std::env::temp_dir().join(format!("aie-cli-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aie-cli-{}", std::process::id()));
     let out = aie(&["build", "vector_add_4core", "--out", dir.to_str().unwrap()]);
     assert!(
         out.status.success(),
@@ -65,7 +66,8 @@ fn report_prints_the_lowered_buffers() {
 /// not written directly): the files are the same as without it, for every registered design.
 #[test]
 fn verify_mlir_checks_and_writes_the_same_files() {
-    let base = std::env::temp_dir().join(format!("aie-cli-verify-{}", std::process::id()));
+    let base = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aie-cli-verify-{}", std::process::id()));
     for (name, _) in designs::all() {
         if ["every_form", "out_of_range"].contains(&name) {
             continue;

@@ -10,7 +10,8 @@ use designs::matmul::{
 };
 
 fn build_dir(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("aie-dsl-matmul-{name}-{}", std::process::id()))
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aie-dsl-matmul-{name}-{}", std::process::id()))
 }
 
 #[test]

@@ -16,7 +16,8 @@ const EM_AIE: u16 = 264;
 fn every_core_compiles_and_links_with_peano() {
     let peano = Peano::locate(&Lookup::default()).unwrap_or_else(|e| panic!("{e}"));
     println!("Peano: {}", peano.version().unwrap());
-    let work = std::env::temp_dir().join(format!("aie-dsl-peano-{}", std::process::id()));
+    let work = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aie-dsl-peano-{}", std::process::id()));
     for (name, build) in designs::all() {
         let design = build().unwrap();
         let phys = aie_dsl::lower::objectfifo::lower(&design).unwrap();

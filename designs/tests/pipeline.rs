@@ -15,7 +15,8 @@ fn oracle(design: &str, file: &str) -> Vec<u8> {
 }
 
 fn out_dir(tag: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("aie-pipeline-{tag}-{}", std::process::id()))
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aie-pipeline-{tag}-{}", std::process::id()))
 }
 
 #[test]

@@ -457,7 +457,8 @@ fn the_page_opens_in_headless_chromium() {
         .find(|(n, _, _)| n == "vector_add_4x4")
         .unwrap();
     let html = aie_dsl::report::html(d, phys, 0);
-    let dir: PathBuf = std::env::temp_dir().join(format!("aie-dsl-report-{}", std::process::id()));
+    let dir: PathBuf = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aie-dsl-report-{}", std::process::id()));
     let page = dir.join("vector_add_4x4.html");
     aie_dsl::artifact::write_atomic(&page, html.as_bytes()).unwrap();
     let profile = dir.join("profile");

@@ -8,7 +8,8 @@ use aie_dsl::run::{Role, RunError};
 use aie_dsl::Artifact;
 
 fn out_dir(tag: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("aie-run-{tag}-{}", std::process::id()))
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aie-run-{tag}-{}", std::process::id()))
 }
 
 fn oracle(design: &str, file: &str) -> PathBuf {

@@ -58,7 +58,8 @@ fn emission_is_deterministic() {
 
 #[test]
 fn written_files_are_byte_identical_across_runs() {
-    let out = std::env::temp_dir().join(format!("aie-dsl-determinism-{}", std::process::id()));
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aie-dsl-determinism-{}", std::process::id()));
     let options = designs::build_options(&out);
     let read = |b: &aie_dsl::Built| {
         let has_cores = b.path(aie_dsl::Artifact::LdScript).is_some();

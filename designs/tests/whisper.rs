@@ -11,8 +11,8 @@ fn the_whisper_designs_validate_lower_and_build() {
     for (name, design) in designs {
         let d = design().unwrap_or_else(|e| panic!("{name}: {e}"));
         aie_dsl::lower::lower(&d).unwrap_or_else(|e| panic!("{name}: lower: {e}"));
-        let out =
-            std::env::temp_dir().join(format!("aie-dsl-whisper-{name}-{}", std::process::id()));
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("aie-dsl-whisper-{name}-{}", std::process::id()));
         let built = aie_dsl::build(&d, &designs::build_options(&out))
             .unwrap_or_else(|e| panic!("{name}: build: {e}"));
         assert!(

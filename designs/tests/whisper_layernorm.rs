@@ -43,7 +43,7 @@ fn whisper_base_and_tiny_build_every_artifact_but_the_peano_ones() {
     for (d, cores) in [(512, 4), (384, 4), (384, 3)] {
         let name = format!("d{d}_c{cores}");
         let design = layernorm_affine_with(d, cores).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let out = std::env::temp_dir().join(format!(
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
             "aie-dsl-layernorm-affine-{name}-{}",
             std::process::id()
         ));

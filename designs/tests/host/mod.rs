@@ -9,7 +9,8 @@ use std::process::{Command, Stdio};
 /// executable called `name` in a folder for `suite`, with the strict flags every kernel test
 /// uses and `extra`; returns its path.
 pub fn build(suite: &str, kernel: &str, driver: &str, name: &str, extra: &[&str]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("aie-dsl-{suite}-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aie-dsl-{suite}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let main = dir.join(format!("{name}_main.cc"));
     std::fs::write(&main, driver).unwrap();
