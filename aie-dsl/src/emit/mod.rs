@@ -10,6 +10,7 @@
 //! are unregistered here and built in mlir-aie's generic shape (see `build`).
 
 mod build;
+mod direct;
 pub mod physical;
 pub mod print;
 
@@ -156,9 +157,24 @@ pub fn physical_mlir(
     phys: &crate::lower::physical::Physical,
     check: Check,
 ) -> Result<String, EmitError> {
+    if check == Check::Skip {
+        // Written directly where the text is known without MLIR (`direct`); the rest below.
+        if let Some(text) = direct::physical(design, phys) {
+            return Ok(text);
+        }
+    }
     let ctx = physical::context();
     let module = physical::module(&ctx, design, phys, check)?;
     print::custom(&module)
+}
+
+/// The physical MLIR of `design` from the direct writer alone (`emit/direct/`), or `None` for a
+/// design it leaves to MLIR; for tests that compare it with [`emit_physical`].
+pub fn physical_direct(
+    design: &Validated,
+    phys: &crate::lower::physical::Physical,
+) -> Option<String> {
+    direct::physical(design, phys)
 }
 
 /// MLIR's generic form of `module`.
