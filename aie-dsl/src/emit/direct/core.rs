@@ -194,8 +194,8 @@ impl Writer<'_> {
 
     fn core(&mut self, phys: &Physical, core: &PCore, tiles: &Tiles, l: usize) -> Option<()> {
         let tile = tiles.of(self.design, core.tile)?;
-        let res = self.named(format!("core_{}", coords_suffix(&tile)));
-        self.line(l, &format!("{res} = aie.core({tile}) {{"));
+        let res = self.named(format!("core_{}", coords_suffix(tile)));
+        self.line(l, format_args!("{res} = aie.core({tile}) {{"));
         self.scoped(|w| w.core_body(phys, core, l + 1))?;
         let mut attrs = Vec::new();
         if let Some(o) = &core.link_with {
@@ -205,9 +205,9 @@ impl Writer<'_> {
             attrs.push(format!("stack_size = {} : i32", core.stack_size));
         }
         if attrs.is_empty() {
-            self.line(l, "}");
+            self.line_str(l, "}");
         } else {
-            self.line(l, &format!("}} {{{}}}", attrs.join(", ")));
+            self.line(l, format_args!("}} {{{}}}", attrs.join(", ")));
         }
         Some(())
     }
@@ -221,7 +221,7 @@ impl Writer<'_> {
         for s in scalars {
             let (base, text) = int_constant(s)?;
             let name = self.named(base);
-            self.line(l, &format!("{name} = arith.constant {text}"));
+            self.line(l, format_args!("{name} = arith.constant {text}"));
             consts.push((s, name));
         }
         let mut bounds = Vec::new();
@@ -229,13 +229,14 @@ impl Writer<'_> {
         let mut index: Vec<(i64, String)> = Vec::with_capacity(bounds.len());
         for b in bounds {
             let name = self.named(format!("c{b}"));
-            self.line(l, &format!("{name} = arith.constant {b} : index"));
+            self.line(l, format_args!("{name} = arith.constant {b} : index"));
             index.push((b, name));
         }
         let index_name = |v: i64| -> Option<String> {
             index.iter().find(|(c, _)| *c == v).map(|(_, n)| n.clone())
         };
 
+        let (lock_names, buffer_names) = (self.lock_names.clone(), self.buffer_names.clone());
         let mut cfg = Cfg {
             blocks: vec![Block::default()],
             loops: Vec::new(),
@@ -252,18 +253,21 @@ impl Writer<'_> {
                 match block.cond_of {
                     Some(lp) => {
                         iv[lp] = self.fresh();
-                        self.line(l - 1, &format!("^bb{k}({}: index):", iv[lp]));
+                        self.line(l - 1, format_args!("^bb{k}({}: index):", iv[lp]));
                     }
-                    None => self.line(l - 1, &format!("^bb{k}:")),
+                    None => self.line(l - 1, format_args!("^bb{k}:")),
                 }
             }
             for inst in &block.insts {
                 match inst {
                     Inst::UseLock(lock, action, value) => {
-                        let name = self.lock_names.get(*lock)?.clone();
+                        let name = lock_names.get(*lock)?;
                         self.line(
                             l,
-                            &format!("aie.use_lock({name}, {}, {value})", action_keyword(*action)),
+                            format_args!(
+                                "aie.use_lock({name}, {}, {value})",
+                                action_keyword(*action)
+                            ),
                         );
                     }
                     Inst::Call(kernel, args) => {
@@ -273,19 +277,19 @@ impl Writer<'_> {
                         for a in args.iter() {
                             match a {
                                 LArg::Buffer(b) => {
-                                    names.push(self.buffer_names.get(*b)?.clone());
+                                    names.push(buffer_names.get(*b)?.as_str());
                                     types.push(phys.buffers.get(*b)?.ty.to_string());
                                 }
                                 LArg::Scalar(s) => {
                                     let (_, n) = consts.iter().find(|(c, _)| c == s)?;
-                                    names.push(n.clone());
+                                    names.push(n.as_str());
                                     types.push(s.ty().to_string());
                                 }
                             }
                         }
                         self.line(
                             l,
-                            &format!(
+                            format_args!(
                                 "func.call @{}({}) : ({}) -> ()",
                                 k.symbol,
                                 names.join(", "),
@@ -298,7 +302,10 @@ impl Writer<'_> {
                         let ub = index_name(cfg.loops[*lp].upper)?;
                         self.line(
                             l,
-                            &format!("{} = arith.cmpi slt, {}, {ub} : index", cmp[*lp], iv[*lp]),
+                            format_args!(
+                                "{} = arith.cmpi slt, {}, {ub} : index",
+                                cmp[*lp], iv[*lp]
+                            ),
                         );
                     }
                     Inst::Add(lp) => {
@@ -306,7 +313,7 @@ impl Writer<'_> {
                         let st = index_name(cfg.loops[*lp].step)?;
                         self.line(
                             l,
-                            &format!("{} = arith.addi {}, {st} : index", next[*lp], iv[*lp]),
+                            format_args!("{} = arith.addi {}, {st} : index", next[*lp], iv[*lp]),
                         );
                     }
                 }
@@ -315,23 +322,23 @@ impl Writer<'_> {
                 Term::Enter(lp) => {
                     let lb = index_name(cfg.loops[*lp].lower)?;
                     let c = cfg.loops[*lp].cond;
-                    self.line(l, &format!("cf.br ^bb{c}({lb} : index)"));
+                    self.line(l, format_args!("cf.br ^bb{c}({lb} : index)"));
                 }
                 Term::Back(lp) => {
                     let c = cfg.loops[*lp].cond;
-                    self.line(l, &format!("cf.br ^bb{c}({} : index)", next[*lp]));
+                    self.line(l, format_args!("cf.br ^bb{c}({} : index)", next[*lp]));
                 }
                 Term::Cond(lp) => {
                     let lp = &cfg.loops[*lp];
                     self.line(
                         l,
-                        &format!(
+                        format_args!(
                             "cf.cond_br {}, ^bb{}, ^bb{}",
                             cmp[cfg.blocks[lp.cond].cond_of?], lp.body, lp.exit
                         ),
                     );
                 }
-                Term::End => self.line(l, "aie.end"),
+                Term::End => self.line_str(l, "aie.end"),
             }
         }
         Some(())

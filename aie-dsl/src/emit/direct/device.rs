@@ -2,7 +2,9 @@
 //! flows the router keeps, packet flows, shim DMA allocations and the column control overlay
 //! (`emit/physical/device.rs` builds them, `emit/print/device.rs` prints them).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Tiles, Writer};
 use crate::lower::physical::Physical;
@@ -24,7 +26,7 @@ impl Writer<'_> {
                 .collect();
             self.line(
                 l,
-                &format!("func.func private @{}({})", k.symbol, inputs.join(", ")),
+                format_args!("func.func private @{}({})", k.symbol, inputs.join(", ")),
             );
         }
     }
@@ -35,7 +37,7 @@ impl Writer<'_> {
         let d = self.design;
         let coords: Vec<(u32, u32)> = d.tiles.iter().map(|(_, t)| (t.col, t.row)).collect();
         let columns: BTreeSet<u32> = coords.iter().map(|c| c.0).collect();
-        let mut names: HashMap<(u32, u32), String> = HashMap::new();
+        let mut names: HashMap<(u32, u32), String> = HashMap::default();
         let mut placed: Vec<(u32, u32)> = coords.clone();
         for &c in &columns {
             if !coords.iter().any(|t| t.0 == c && t.1 == 0) {
@@ -55,7 +57,7 @@ impl Writer<'_> {
                 // Two tiles at one place: the MLIR path decides what that means.
                 return None;
             }
-            self.line(l, &format!("{name} = aie.tile({col}, {row}){ctrl}"));
+            self.line(l, format_args!("{name} = aie.tile({col}, {row}){ctrl}"));
         }
         for &(col, row) in &phys.routing.new_tiles {
             if names.contains_key(&(col, row)) {
@@ -63,7 +65,7 @@ impl Writer<'_> {
             }
             let name = self.tile_value(col, row);
             names.insert((col, row), name.clone());
-            self.line(l, &format!("{name} = aie.tile({col}, {row})"));
+            self.line(l, format_args!("{name} = aie.tile({col}, {row})"));
         }
         Some(Tiles(names))
     }
@@ -87,14 +89,14 @@ impl Writer<'_> {
             let name = self.named(lock.name.clone());
             self.line(
                 l,
-                &format!(
+                format_args!(
                     "{name} = aie.lock({t}, {}) {{init = {} : i32, sym_name = \"{}\"}}",
                     lock.id, lock.init, lock.name
                 ),
             );
             names.push(name);
         }
-        self.lock_names = names;
+        self.lock_names = names.into();
         Some(())
     }
 
@@ -116,14 +118,14 @@ impl Writer<'_> {
                 .unwrap_or_default();
             self.line(
                 l,
-                &format!(
+                format_args!(
                     "{name} = aie.buffer({t}) {{address = {} : i32, {bank}sym_name = \"{}\"}} : {}",
                     b.address, b.name, b.ty
                 ),
             );
             names.push(name);
         }
-        self.buffer_names = names;
+        self.buffer_names = names.into();
         Some(())
     }
 
@@ -131,7 +133,7 @@ impl Writer<'_> {
     fn flow(&mut self, a: (&str, WireBundle, u32), b: (&str, WireBundle, u32), l: usize) {
         self.line(
             l,
-            &format!(
+            format_args!(
                 "aie.flow({}, {} : {}, {}, {} : {})",
                 a.0,
                 a.1.keyword(),
@@ -147,7 +149,7 @@ impl Writer<'_> {
     pub(super) fn kept_flows(&mut self, phys: &Physical, tiles: &Tiles, l: usize) -> Option<()> {
         for (a, b) in &phys.routing.kept_flows {
             let (ta, tb) = (tiles.at(a.tile)?, tiles.at(b.tile)?);
-            self.flow((&ta, a.port.0, a.port.1), (&tb, b.port.0, b.port.1), l);
+            self.flow((ta, a.port.0, a.port.1), (tb, b.port.0, b.port.1), l);
         }
         Some(())
     }
@@ -158,10 +160,10 @@ impl Writer<'_> {
         id: u8,
         keep_pkt_header: bool,
         priority_route: bool,
-        ends: &[(String, WireBundle, u32)],
+        ends: &[(&str, WireBundle, u32)],
         l: usize,
     ) {
-        self.line(l, &format!("aie.packet_flow({}) {{", id as i8));
+        self.line(l, format_args!("aie.packet_flow({}) {{", id as i8));
         for (k, (t, bundle, channel)) in ends.iter().enumerate() {
             let name = if k == 0 {
                 "aie.packet_source"
@@ -170,7 +172,7 @@ impl Writer<'_> {
             };
             self.line(
                 l + 1,
-                &format!("{name}<{t}, {} : {channel}>", bundle.keyword()),
+                format_args!("{name}<{t}, {} : {channel}>", bundle.keyword()),
             );
         }
         let mut extra = Vec::new();
@@ -181,9 +183,9 @@ impl Writer<'_> {
             extra.push("priority_route = true");
         }
         if extra.is_empty() {
-            self.line(l, "}");
+            self.line_str(l, "}");
         } else {
-            self.line(l, &format!("}} {{{}}}", extra.join(", ")));
+            self.line(l, format_args!("}} {{{}}}", extra.join(", ")));
         }
     }
 
@@ -203,7 +205,7 @@ impl Writer<'_> {
         }
         for (_, a) in d.shim_allocs.iter() {
             let t = tiles.of(d, a.tile)?;
-            self.shim_alloc(&a.name, &t, a.dir, i64::from(a.channel), l);
+            self.shim_alloc(&a.name, t, a.dir, i64::from(a.channel), l);
         }
         Some(())
     }
@@ -212,7 +214,7 @@ impl Writer<'_> {
     pub(super) fn shim_alloc(&mut self, name: &str, tile: &str, dir: DmaDir, ch: i64, l: usize) {
         self.line(
             l,
-            &format!(
+            format_args!(
                 "aie.shim_dma_allocation @{name}({tile}, {}, {ch})",
                 dir.keyword()
             ),
@@ -230,7 +232,7 @@ impl Writer<'_> {
             };
             let shim = tiles.at((col, 0))?;
             let ends = [
-                (shim.clone(), WireBundle::TileControl, 0),
+                (shim, WireBundle::TileControl, 0),
                 (shim, WireBundle::South, 0),
             ];
             self.packet_flow(id, true, true, &ends, l);

@@ -18,15 +18,16 @@ impl Writer<'_> {
                 ("aie.mem", "mem")
             };
             let tile = tiles.of(d, *t)?;
-            let res = self.named(format!("{base}_{}", coords_suffix(&tile)));
-            self.line(l, &format!("{res} = {op}({tile}) {{"));
+            let res = self.named(format!("{base}_{}", coords_suffix(tile)));
+            self.line(l, format_args!("{res} = {op}({tile}) {{"));
             self.scoped(|w| w.dma_blocks(phys, chans, l + 1))?;
-            self.line(l, "}");
+            self.line_str(l, "}");
         }
         Some(())
     }
 
     fn dma_blocks(&mut self, phys: &Physical, chans: &[Channel], l: usize) -> Option<()> {
+        let (lock_names, buffer_names) = (self.lock_names.clone(), self.buffer_names.clone());
         // Blocks in order: per channel its start block and BD blocks, then the end block.
         let mut start = Vec::with_capacity(chans.len());
         let mut k = 0usize;
@@ -38,7 +39,7 @@ impl Writer<'_> {
         for (c, ch) in chans.iter().enumerate() {
             let s = start[c];
             if s > 0 {
-                self.line(l - 1, &format!("^bb{s}:"));
+                self.line(l - 1, format_args!("^bb{s}:"));
             }
             let first = if ch.bds.is_empty() { end } else { s + 1 };
             let next = start.get(c + 1).copied().unwrap_or(end);
@@ -50,22 +51,22 @@ impl Writer<'_> {
             let res = self.fresh();
             self.line(
                 l,
-                &format!(
+                format_args!(
                     "{res} = aie.dma_start({}, {}, ^bb{first}, ^bb{next}{repeat})",
                     ch.dir.keyword(),
                     ch.index
                 ),
             );
             for (j, bd) in ch.bds.iter().enumerate() {
-                self.line(l - 1, &format!("^bb{}:", s + 1 + j));
+                self.line(l - 1, format_args!("^bb{}:", s + 1 + j));
                 if let Some((lock, n)) = bd.acquire {
-                    let name = self.lock_names.get(lock)?.clone();
+                    let name = lock_names.get(lock)?;
                     self.line(
                         l,
-                        &format!("aie.use_lock({name}, AcquireGreaterEqual, {n})"),
+                        format_args!("aie.use_lock({name}, AcquireGreaterEqual, {n})"),
                     );
                 }
-                let buf = self.buffer_names.get(bd.buffer)?.clone();
+                let buf = buffer_names.get(bd.buffer)?;
                 let ty = &phys.buffers.get(bd.buffer)?.ty;
                 let dims = if bd.dims.is_empty() {
                     String::new()
@@ -78,14 +79,14 @@ impl Writer<'_> {
                     .unwrap_or_default();
                 self.line(
                     l,
-                    &format!(
+                    format_args!(
                         "aie.dma_bd({buf} : {ty}, {}, {}{dims}) {{bd_id = {} : i32{next_bd}}}",
                         bd.offset, bd.len, bd.bd_id
                     ),
                 );
                 if let Some((lock, n)) = bd.release {
-                    let name = self.lock_names.get(lock)?.clone();
-                    self.line(l, &format!("aie.use_lock({name}, Release, {n})"));
+                    let name = lock_names.get(lock)?;
+                    self.line(l, format_args!("aie.use_lock({name}, Release, {n})"));
                 }
                 let succ = if j + 1 < ch.bds.len() {
                     s + 2 + j
@@ -94,13 +95,13 @@ impl Writer<'_> {
                 } else {
                     s + 1
                 };
-                self.line(l, &format!("aie.next_bd ^bb{succ}"));
+                self.line(l, format_args!("aie.next_bd ^bb{succ}"));
             }
         }
         // The end block's `aie.end` shows only when it is not the entry block.
         if end > 0 {
-            self.line(l - 1, &format!("^bb{end}:"));
-            self.line(l, "aie.end");
+            self.line(l - 1, format_args!("^bb{end}:"));
+            self.line_str(l, "aie.end");
         }
         Some(())
     }

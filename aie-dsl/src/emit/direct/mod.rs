@@ -15,7 +15,8 @@
 //! [`physical`] return `None`, and the caller goes through MLIR instead. Tests compare both ways
 //! on every design and on random ones (`aie-dsl/tests/physical_direct.rs`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+use std::fmt::Write as _;
 
 use crate::ir::Design;
 use crate::lower::physical::Physical;
@@ -31,7 +32,10 @@ mod runtime;
 pub(crate) fn physical(design: &Design, phys: &Physical) -> Option<String> {
     let mut w = Writer::new(design);
     w.out.push_str("module {\n");
-    w.line(1, &format!("aie.device({}) {{", design.device.keyword()));
+    w.line(
+        1,
+        format_args!("aie.device({}) {{", design.device.keyword()),
+    );
     w.kernel_decls(2);
     let tiles = w.tiles(phys, 2)?;
     w.locks(phys, &tiles, 2)?;
@@ -45,11 +49,11 @@ pub(crate) fn physical(design: &Design, phys: &Physical) -> Option<String> {
     }
     for a in &phys.shim_allocs {
         let t = tiles.of(design, a.tile)?;
-        w.shim_alloc(&a.name, &t, a.dir, i64::from(a.channel), 2);
+        w.shim_alloc(&a.name, t, a.dir, i64::from(a.channel), 2);
     }
     w.dma_programs(phys, &tiles, 2)?;
     w.routing(&phys.routing, &tiles, 2)?;
-    w.line(1, "}");
+    w.line_str(1, "}");
     w.out.push_str("}\n");
     Some(w.out)
 }
@@ -59,13 +63,13 @@ pub(super) struct Tiles(HashMap<(u32, u32), String>);
 
 impl Tiles {
     /// The name of the design's tile `t`.
-    fn of(&self, d: &Design, t: crate::ir::TileId) -> Option<String> {
+    fn of(&self, d: &Design, t: crate::ir::TileId) -> Option<&str> {
         self.at(d.coords(t)?)
     }
 
     /// The name of the tile at `c`.
-    fn at(&self, c: (u32, u32)) -> Option<String> {
-        self.0.get(&c).cloned()
+    fn at(&self, c: (u32, u32)) -> Option<&str> {
+        self.0.get(&c).map(String::as_str)
     }
 }
 
@@ -82,9 +86,9 @@ struct Writer<'d> {
     /// Next number of a named block argument (`%arg0`, …).
     next_arg: u32,
     /// The locks' value names, indexed like `Physical::locks`.
-    lock_names: Vec<String>,
+    lock_names: std::rc::Rc<[String]>,
     /// The buffers' value names, indexed like `Physical::buffers`.
-    buffer_names: Vec<String>,
+    buffer_names: std::rc::Rc<[String]>,
 }
 
 impl<'d> Writer<'d> {
@@ -92,19 +96,31 @@ impl<'d> Writer<'d> {
         Writer {
             design,
             out: String::with_capacity(16 * 1024),
-            taken: HashMap::new(),
+            taken: HashMap::default(),
             undo: Vec::new(),
             next_value: 0,
             next_arg: 0,
-            lock_names: Vec::new(),
-            buffer_names: Vec::new(),
+            lock_names: std::rc::Rc::from([]),
+            buffer_names: std::rc::Rc::from([]),
         }
     }
 
-    fn line(&mut self, level: usize, text: &str) {
+    fn indent(&mut self, level: usize) {
         for _ in 0..level {
             self.out.push_str("  ");
         }
+    }
+
+    /// Writes one line at `level`, formatted straight into the text.
+    fn line(&mut self, level: usize, args: std::fmt::Arguments<'_>) {
+        self.indent(level);
+        let _ = self.out.write_fmt(args);
+        self.out.push('\n');
+    }
+
+    /// Writes one line of plain text at `level`.
+    fn line_str(&mut self, level: usize, text: &str) {
+        self.indent(level);
         self.out.push_str(text);
         self.out.push('\n');
     }

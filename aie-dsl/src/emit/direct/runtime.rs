@@ -32,7 +32,10 @@ impl Writer<'_> {
             heads.push(format!("{n}: {ty}"));
             args.push(n);
         }
-        self.line(l, &format!("aie.runtime_sequence({}) {{", heads.join(", ")));
+        self.line(
+            l,
+            format_args!("aie.runtime_sequence({}) {{", heads.join(", ")),
+        );
         for op in &seq.ops {
             match op {
                 RuntimeOp::Dma(t) => {
@@ -43,19 +46,20 @@ impl Writer<'_> {
                     } else {
                         ""
                     };
-                    let text = format!(
+                    self.line(l + 1, format_args!(
                         "aiex.npu.dma_memcpy_nd({arg}{}{}{}) {{id = {} : i64, {token}metadata = @{}}} : {ty}",
                         list(&t.offsets),
                         list(&t.sizes),
                         list(&t.strides),
                         t.bd_id.unwrap_or(0),
                         self.target(&t.target)?
-                    );
-                    self.line(l + 1, &text);
+                    ));
                 }
                 RuntimeOp::Wait(t) => {
-                    let text = format!("aiex.npu.dma_wait {{symbol = @{}}}", self.target(t)?);
-                    self.line(l + 1, &text);
+                    self.line(
+                        l + 1,
+                        format_args!("aiex.npu.dma_wait {{symbol = @{}}}", self.target(t)?),
+                    );
                 }
                 RuntimeOp::Sync {
                     column,
@@ -63,15 +67,14 @@ impl Writer<'_> {
                     dir,
                     channel,
                 } => {
-                    let text = format!(
+                    self.line(l + 1, format_args!(
                         "aiex.npu.sync {{channel = {channel} : i32, column = {column} : i32, column_num = 1 : i32, direction = {} : i32, row = {row} : i32, row_num = 1 : i32}}",
                         dir.enum_value()
-                    );
-                    self.line(l + 1, &text);
+                    ));
                 }
             }
         }
-        self.line(l, "}");
+        self.line_str(l, "}");
         Some(())
     }
 }
