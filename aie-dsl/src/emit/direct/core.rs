@@ -10,6 +10,7 @@
 //! blocks are laid out in the order they are created here, each new block right after the one
 //! being filled.
 
+use super::float::{bf16_text, f32_text};
 use super::{coords_suffix, Tiles, Writer};
 use crate::ir::LockAction;
 use crate::lower::core::{LArg, LStmt, PCore};
@@ -163,14 +164,15 @@ fn collect_scalars(stmts: &[LStmt], out: &mut Vec<Scalar>) {
     }
 }
 
-/// The name base and the text of an integer kernel constant (`c7_i32`, `7 : i32`); `None` for
-/// floating-point ones, whose spelling MLIR's float printer decides.
-fn int_constant(s: Scalar) -> Option<(String, String)> {
+/// The name base and the text of a kernel constant (`c7_i32` / `7 : i32`, `cst` /
+/// `1.000000e+00 : f32`); `None` for a float MLIR would print in another notation.
+fn constant(s: Scalar) -> Option<(String, String)> {
     let (v, ty) = match s {
         Scalar::I8(v) => (i64::from(v), "i8"),
         Scalar::I16(v) => (i64::from(v), "i16"),
         Scalar::I32(v) => (i64::from(v), "i32"),
-        Scalar::F32(_) | Scalar::Bf16(_) => return None,
+        Scalar::F32(v) => return Some(("cst".into(), format!("{} : f32", f32_text(v)?))),
+        Scalar::Bf16(b) => return Some(("cst".into(), format!("{} : bf16", bf16_text(b)?))),
     };
     Some((format!("c{v}_{ty}"), format!("{v} : {ty}")))
 }
@@ -219,7 +221,7 @@ impl Writer<'_> {
         scalars.reverse();
         let mut consts: Vec<(Scalar, String)> = Vec::with_capacity(scalars.len());
         for s in scalars {
-            let (base, text) = int_constant(s)?;
+            let (base, text) = constant(s)?;
             let name = self.named(base);
             self.line(l, format_args!("{name} = arith.constant {text}"));
             consts.push((s, name));

@@ -11,7 +11,7 @@
 //! `core.rs`).
 //!
 //! What this writer does not know exactly — a buffer with initial values, a floating-point
-//! kernel constant, two tiles at one place, a reference to something missing — makes
+//! kernel constant MLIR would not print in scientific notation, two tiles at one place, a reference to something missing — makes
 //! [`physical`] return `None`, and the caller goes through MLIR instead. Tests compare both ways
 //! on every design and on random ones (`aie-dsl/tests/physical_direct.rs`).
 
@@ -24,6 +24,7 @@ use crate::lower::physical::Physical;
 mod core;
 mod device;
 mod dma;
+mod float;
 mod routing;
 mod runtime;
 

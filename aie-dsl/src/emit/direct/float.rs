@@ -1,0 +1,235 @@
+//! MLIR's text of a floating-point constant (`1.000000e+00 : f32`), for the kernel constants of
+//! the cores.
+//!
+//! MLIR prints a float attribute (`printFloatValue` in mlir/lib/IR/AsmPrinter.cpp) in
+//! scientific notation with six digits after the point when that text reads back as the same
+//! value, in APFloat's default notation when not, and infinities and NaNs as their bits in
+//! hexadecimal. The scientific text is APFloat's `toString(Str, 6, 0, false)`
+//! (llvm/lib/Support/APFloat.cpp): the exact decimal value of the number, first cut to the
+//! number of digits its bit length allows for six digits (truncating), then rounded half up to
+//! six significant digits, then written `d.dddddde±XX` with zeros filling the six places. This
+//! file does that exactly, with a small multi-word integer for the exact decimal value; where
+//! the text would not read back (MLIR then prints the default notation) or where the read-back
+//! is a tie this file does not decide, it returns `None` and the design goes through MLIR.
+
+/// Digits of precision MLIR asks APFloat for.
+const PRECISION: u32 = 6;
+
+/// A non-negative integer in 32-bit words, least significant first.
+struct Big(Vec<u32>);
+
+impl Big {
+    fn from_u64(v: u64) -> Self {
+        Big(vec![v as u32, (v >> 32) as u32])
+    }
+
+    fn is_zero(&self) -> bool {
+        self.0.iter().all(|&w| w == 0)
+    }
+
+    fn bits(&self) -> u32 {
+        for (i, &w) in self.0.iter().enumerate().rev() {
+            if w != 0 {
+                return 32 * i as u32 + (32 - w.leading_zeros());
+            }
+        }
+        0
+    }
+
+    fn mul_small(&mut self, m: u32) {
+        let mut carry = 0u64;
+        for w in &mut self.0 {
+            let v = u64::from(*w) * u64::from(m) + carry;
+            *w = v as u32;
+            carry = v >> 32;
+        }
+        if carry != 0 {
+            self.0.push(carry as u32);
+        }
+    }
+
+    fn shl(&mut self, n: u32) {
+        for _ in 0..n / 32 {
+            self.0.insert(0, 0);
+        }
+        let r = n % 32;
+        if r != 0 {
+            let mut carry = 0u32;
+            for w in &mut self.0 {
+                let v = (*w << r) | carry;
+                carry = *w >> (32 - r);
+                *w = v;
+            }
+            if carry != 0 {
+                self.0.push(carry);
+            }
+        }
+    }
+
+    /// Divides by `d` in place; returns the remainder.
+    fn div_small(&mut self, d: u32) -> u32 {
+        let mut rem = 0u64;
+        for w in self.0.iter_mut().rev() {
+            let v = (rem << 32) | u64::from(*w);
+            *w = (v / u64::from(d)) as u32;
+            rem = v % u64::from(d);
+        }
+        rem as u32
+    }
+}
+
+/// APFloat's `toString(Str, 6, 0, false)` of the finite non-zero number `significand ×
+/// 2^exp`, without the sign.
+fn scientific(significand: u64, mut exp: i32) -> String {
+    let tz = significand.trailing_zeros();
+    let significand = significand >> tz;
+    exp += tz as i32;
+    let mut big = Big::from_u64(significand);
+    if exp > 0 {
+        big.shl(exp as u32);
+        exp = 0;
+    } else {
+        for _ in 0..exp.unsigned_abs() {
+            big.mul_small(5);
+        }
+    }
+    // Cut to the digits the precision needs (APFloat's `AdjustToPrecision` on the integer).
+    let bits = big.bits();
+    let required = (PRECISION * 196).div_ceil(59);
+    if bits > required {
+        let tens = (bits - required) * 59 / 196;
+        exp += tens as i32;
+        for _ in 0..tens {
+            big.div_small(10);
+        }
+    }
+    // Decimal digits, least significant first, trailing zeros dropped into the exponent.
+    let mut digits: Vec<u8> = Vec::new();
+    while !big.is_zero() {
+        let d = big.div_small(10) as u8;
+        if digits.is_empty() && d == 0 {
+            exp += 1;
+        } else {
+            digits.push(d);
+        }
+    }
+    // Round half up to the precision (APFloat's `AdjustToPrecision` on the digits).
+    let n = digits.len();
+    let p = PRECISION as usize;
+    if n > p {
+        let mut first = n - p;
+        if digits[first - 1] < 5 {
+            while first < n && digits[first] == 0 {
+                first += 1;
+            }
+            exp += first as i32;
+            digits.drain(..first);
+        } else {
+            // Add one with carry; the nines carried through become dropped zeros.
+            let mut nines = 0;
+            for d in &mut digits[first..] {
+                if *d == 9 {
+                    nines += 1;
+                } else {
+                    *d += 1;
+                    break;
+                }
+            }
+            first += nines;
+            exp += first as i32;
+            if first == n {
+                digits = vec![1];
+            } else {
+                digits.drain(..first);
+            }
+        }
+    }
+    let n = digits.len();
+    exp += n as i32 - 1;
+    let mut s = String::with_capacity(16);
+    s.push(char::from(b'0' + digits[n - 1]));
+    s.push('.');
+    for i in 1..n {
+        s.push(char::from(b'0' + digits[n - 1 - i]));
+    }
+    for _ in 0..(p + 1).saturating_sub(n) {
+        s.push('0');
+    }
+    s.push('e');
+    s.push(if exp >= 0 { '+' } else { '-' });
+    s.push_str(&format!("{:02}", exp.unsigned_abs()));
+    s
+}
+
+/// MLIR's text of the `f32` constant `v`, or `None` where it would not use the scientific
+/// form.
+pub(super) fn f32_text(v: f32) -> Option<String> {
+    let bits = v.to_bits();
+    let sign = if bits >> 31 == 1 { "-" } else { "" };
+    let e = (bits >> 23) & 0xFF;
+    let m = u64::from(bits & 0x7F_FFFF);
+    let text = match (e, m) {
+        (0xFF, 0) => return Some(format!("0x{bits:X}")),
+        (0xFF, _) => return None,
+        (0, 0) => format!("{sign}0.000000e+00"),
+        (0, _) => format!("{sign}{}", scientific(m, -126 - 23)),
+        _ => format!("{sign}{}", scientific(m | 1 << 23, e as i32 - 127 - 23)),
+    };
+    (text.parse::<f32>().ok()?.to_bits() == bits).then_some(text)
+}
+
+/// MLIR's text of the `bf16` constant of bits `bits`, or `None` where it would not use the
+/// scientific form or the read-back is a tie this file does not decide.
+pub(super) fn bf16_text(bits: u16) -> Option<String> {
+    let sign = if bits >> 15 == 1 { "-" } else { "" };
+    let e = (bits >> 7) & 0xFF;
+    let m = u64::from(bits & 0x7F);
+    let text = match (e, m) {
+        (0xFF, 0) => return Some(format!("0x{bits:X}")),
+        (0xFF, _) => return None,
+        (0, 0) => return Some(format!("{sign}0.000000e+00")),
+        (0, _) => format!("{sign}{}", scientific(m, -126 - 7)),
+        _ => format!("{sign}{}", scientific(m | 1 << 7, i32::from(e) - 127 - 7)),
+    };
+    // Reads back as the same bf16 when the text's value lies strictly inside the interval of
+    // values that round to it; the value parsed as f64 (rounded correctly, monotonic) tells,
+    // unless it falls on an end of the interval.
+    let v = text.parse::<f64>().ok()?.abs();
+    let mag = bits & 0x7FFF;
+    let at = |b: u16| f64::from(f32::from_bits(u32::from(b) << 16));
+    let x = at(mag);
+    let below = at(mag - 1);
+    let above = if mag + 1 >= 0x7F80 {
+        x + (x - below)
+    } else {
+        at(mag + 1)
+    };
+    let (lo, hi) = ((below + x) / 2.0, (x + above) / 2.0);
+    if v > lo && v < hi {
+        Some(text)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bf16_text, f32_text};
+
+    #[test]
+    fn texts_mlir_prints() {
+        // As MLIR prints them (mlir/test/IR/attribute.mlir and everyday output).
+        assert_eq!(f32_text(1.0).as_deref(), Some("1.000000e+00"));
+        assert_eq!(f32_text(0.0).as_deref(), Some("0.000000e+00"));
+        assert_eq!(f32_text(-0.0).as_deref(), Some("-0.000000e+00"));
+        assert_eq!(f32_text(-2.5).as_deref(), Some("-2.500000e+00"));
+        assert_eq!(f32_text(0.1).as_deref(), Some("1.000000e-01"));
+        assert_eq!(f32_text(1024.0).as_deref(), Some("1.024000e+03"));
+        assert_eq!(f32_text(f32::INFINITY).as_deref(), Some("0x7F800000"));
+        assert_eq!(f32_text(f32::NEG_INFINITY).as_deref(), Some("0xFF800000"));
+        // Needs more than six digits: MLIR's other notation, left to MLIR.
+        assert_eq!(f32_text(0.333_333_34), None);
+        assert_eq!(bf16_text(0x3F80).as_deref(), Some("1.000000e+00"));
+        assert_eq!(bf16_text(0xBFC0).as_deref(), Some("-1.500000e+00"));
+    }
+}
