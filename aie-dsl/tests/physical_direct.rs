@@ -822,3 +822,46 @@ fn float_constants_are_written_directly_and_exactly() {
         "only {direct} of {compared} written directly"
     );
 }
+
+#[test]
+fn initial_values_are_written_directly_and_exactly() {
+    let mut r = Rng(0xBB67_AE85_84CA_A73B);
+    let (mut compared, mut direct) = (0, 0);
+    let mut seen = Seen::default();
+    for i in 0..300 {
+        let mut d = DesignBuilder::new(format!("init_{i}"), Device::Npu1_1Col);
+        let elem = ELEMS[r.below(6) as usize];
+        let shape: Vec<u32> = match r.below(4) {
+            0 => vec![1 + r.below(8) as u32, 1 + r.below(5) as u32],
+            1 => vec![95 + r.below(10) as u32],
+            2 => vec![2, 3, 1 + r.below(3) as u32],
+            _ => vec![1 + r.below(40) as u32],
+        };
+        let ty = MemRefType::new(shape, elem);
+        let n = ty.elements() as usize;
+        let values: Vec<i64> = match r.below(5) {
+            0 => vec![r.below(9) as i64 - 4; n],
+            1 => (0..n).map(|_| r.below(600) as i64 - 300).collect(),
+            2 => (0..n).map(|k| k as i64).collect(),
+            3 => (0..n).map(|_| (r.next() as i64) >> r.below(64)).collect(),
+            _ => (0..n).map(|_| r.below(256) as i64).collect(),
+        };
+        let k = d.kernel(Kernel::new("use_table", [ty.clone().into()], "k.o"));
+        let t = d.compute_tile(0, 2);
+        let table = d.buffer_init(t, "table", ty, values);
+        d.core(t, |c| c.call(k, [table.into()]));
+        let Ok(v) = d.finish() else {
+            continue;
+        };
+        if let Some(ok) = compare(&v, &format!("initial values #{i}"), &mut seen) {
+            compared += 1;
+            direct += usize::from(ok);
+        }
+    }
+    eprintln!("{compared} designs of initial values compared, {direct} written directly");
+    assert!(compared >= 250, "only {compared} designs lowered");
+    assert!(
+        direct * 2 >= compared,
+        "only {direct} of {compared} written directly"
+    );
+}

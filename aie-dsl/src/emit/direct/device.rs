@@ -106,10 +106,10 @@ impl Writer<'_> {
         let d = self.design;
         let mut names = Vec::with_capacity(phys.buffers.len());
         for b in &phys.buffers {
-            if b.init.is_some() {
-                // MLIR's dense-elements syntax (splats, hex for large ones) is left to MLIR.
-                return None;
-            }
+            let init = match &b.init {
+                Some(values) => format!(" = {}", super::dense::dense(&b.ty, values)?),
+                None => String::new(),
+            };
             let t = tiles.of(d, b.tile)?;
             let name = self.named(b.name.clone());
             let bank = b
@@ -119,7 +119,7 @@ impl Writer<'_> {
             self.line(
                 l,
                 format_args!(
-                    "{name} = aie.buffer({t}) {{address = {} : i32, {bank}sym_name = \"{}\"}} : {}",
+                    "{name} = aie.buffer({t}) {{address = {} : i32, {bank}sym_name = \"{}\"}} : {}{init}",
                     b.address, b.name, b.ty
                 ),
             );

@@ -10,9 +10,10 @@
 //! cores are written in the control-flow form `convert-scf-to-cf` makes of their loops (see
 //! `core.rs`).
 //!
-//! What this writer does not know exactly — a buffer with initial values, a floating-point
-//! kernel constant MLIR would not print in scientific notation, two tiles at one place, a reference to something missing — makes
-//! [`physical`] return `None`, and the caller goes through MLIR instead. Tests compare both ways
+//! What this writer does not know exactly — an initial value that does not fit its element
+//! type exactly, a floating-point constant MLIR would not print in scientific notation, two
+//! tiles at one place, a reference to something missing — makes [`physical`] return `None`, and
+//! the caller goes through MLIR instead. Tests compare both ways
 //! on every design and on random ones (`aie-dsl/tests/physical_direct.rs`).
 
 use rustc_hash::FxHashMap as HashMap;
@@ -22,6 +23,7 @@ use crate::ir::Design;
 use crate::lower::physical::Physical;
 
 mod core;
+mod dense;
 mod device;
 mod dma;
 mod float;
