@@ -6,6 +6,9 @@
 //!   [`print`](mod@print) from the operations of the module;
 //! - MLIR's generic form ([`Emitted::generic`]), printed by MLIR itself.
 //!
+//! A build's physical MLIR is written directly as text from the lowering instead (`direct`, the
+//! same bytes; see [`physical_mlir`]), falling back to the module for what it declines.
+//!
 //! Only the dialects we emit are loaded (`func`, `arith`, `scf`, `memref`); `aie` and `aiex` ops
 //! are unregistered here and built in mlir-aie's generic shape (see `build`).
 
@@ -148,7 +151,9 @@ pub fn emit_physical(
 }
 
 /// The physical MLIR of `design` in mlir-aie's custom assembly only (what a build writes),
-/// verified by MLIR or not as `check` says.
+/// verified by MLIR or not as `check` says. Without the check it is written directly as text
+/// (`emit/direct/`) where that writer knows every construct, through the MLIR module otherwise;
+/// both give the same bytes.
 ///
 /// # Errors
 /// [`EmitError`] if MLIR rejects the module.
