@@ -11,7 +11,7 @@
 //! being filled.
 
 use super::float::{bf16_text, f32_text};
-use super::{coords_suffix, Tiles, Writer};
+use super::{as_i32, coords_suffix, Tiles, Writer};
 use crate::ir::LockAction;
 use crate::lower::core::{LArg, LStmt, PCore};
 use crate::lower::physical::Physical;
@@ -204,7 +204,7 @@ impl Writer<'_> {
             attrs.push(format!("link_with = \"{o}\""));
         }
         if core.stack_size != crate::target::NPU1.default_stack_bytes {
-            attrs.push(format!("stack_size = {} : i32", core.stack_size));
+            attrs.push(format!("stack_size = {} : i32", as_i32(core.stack_size)?));
         }
         if attrs.is_empty() {
             self.line_str(l, "}");

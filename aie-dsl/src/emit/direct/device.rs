@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{Tiles, Writer};
+use super::{as_i32, Tiles, Writer};
 use crate::lower::physical::Physical;
 use crate::target::{DmaDir, TileKind, WireBundle};
 use crate::types::ArgType;
@@ -91,7 +91,9 @@ impl Writer<'_> {
                 l,
                 format_args!(
                     "{name} = aie.lock({t}, {}) {{init = {} : i32, sym_name = \"{}\"}}",
-                    lock.id, lock.init, lock.name
+                    as_i32(lock.id)?,
+                    as_i32(lock.init)?,
+                    lock.name
                 ),
             );
             names.push(name);
@@ -120,7 +122,9 @@ impl Writer<'_> {
                 l,
                 format_args!(
                     "{name} = aie.buffer({t}) {{address = {} : i32, {bank}sym_name = \"{}\"}} : {}{init}",
-                    b.address, b.name, b.ty
+                    as_i32(b.address)?,
+                    b.name,
+                    b.ty
                 ),
             );
             names.push(name);
@@ -196,10 +200,10 @@ impl Writer<'_> {
             let mut ends = vec![(
                 tiles.of(d, p.source.tile)?,
                 p.source.bundle,
-                p.source.channel,
+                as_i32(p.source.channel)?,
             )];
             for dst in &p.dests {
-                ends.push((tiles.of(d, dst.tile)?, dst.bundle, dst.channel));
+                ends.push((tiles.of(d, dst.tile)?, dst.bundle, as_i32(dst.channel)?));
             }
             self.packet_flow(p.id, p.keep_pkt_header, false, &ends, l);
         }

@@ -2,7 +2,7 @@
 //! channel, its chain of BD blocks and the end block (`emit/physical/dma.rs` builds them,
 //! `emit/print/dma.rs` prints them).
 
-use super::{coords_suffix, Tiles, Writer};
+use super::{as_i32, coords_suffix, Tiles, Writer};
 use crate::emit::build::dims_text;
 use crate::lower::physical::{Channel, Physical};
 use crate::target::TileKind;
@@ -81,7 +81,9 @@ impl Writer<'_> {
                     l,
                     format_args!(
                         "aie.dma_bd({buf} : {ty}, {}, {}{dims}) {{bd_id = {} : i32{next_bd}}}",
-                        bd.offset, bd.len, bd.bd_id
+                        as_i32(bd.offset)?,
+                        as_i32(bd.len)?,
+                        bd.bd_id
                     ),
                 );
                 if let Some((lock, n)) = bd.release {

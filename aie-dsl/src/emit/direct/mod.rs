@@ -196,6 +196,12 @@ impl<'d> Writer<'d> {
     }
 }
 
+/// `v` when it prints the same as the `i32` attribute the module gives it (MLIR prints those
+/// signed); `None` above `i32::MAX`, left to MLIR.
+fn as_i32(v: u32) -> Option<u32> {
+    (i32::try_from(v).is_ok()).then_some(v)
+}
+
 /// The `C_R` suffix of a tile's value name (`%mem_tile_0_1` → `0_1`): `Printer::tile_operand`.
 fn coords_suffix(tile: &str) -> String {
     let mut parts: Vec<&str> = tile.rsplit('_').take(2).collect();

@@ -2,7 +2,7 @@
 //! FIFOs named by their shim allocation as the ObjectFIFO transform rewrites them
 //! (`emit/build/runtime.rs` builds it, `emit/print/runtime.rs` prints it).
 
-use super::Writer;
+use super::{as_i32, Writer};
 use crate::ir::{DmaTarget, RuntimeOp, RuntimeSequence};
 
 /// `[a, b, c, d]`.
@@ -67,6 +67,8 @@ impl Writer<'_> {
                     dir,
                     channel,
                 } => {
+                    let (channel, column, row) =
+                        (as_i32(*channel)?, as_i32(*column)?, as_i32(*row)?);
                     self.line(l + 1, format_args!(
                         "aiex.npu.sync {{channel = {channel} : i32, column = {column} : i32, column_num = 1 : i32, direction = {} : i32, row = {row} : i32, row_num = 1 : i32}}",
                         dir.enum_value()
