@@ -147,3 +147,18 @@ fn passthrough_kernel_physical_mlir_matches_aie_opt_up_to_op_order() {
     );
     assert_eq!(ours, sorted(AIE_OPT.lines().map(String::from)));
 }
+
+#[test]
+fn the_builds_direct_physical_mlir_matches_aie_opt_too() {
+    // What a build writes (`Check::Skip`: the direct writer, `emit/direct/`).
+    let design = common::passthrough_kernel(true);
+    let phys = aie_dsl::lower::objectfifo::lower(&design).unwrap();
+    assert!(aie_dsl::emit::physical_direct(&design, &phys).is_some());
+    let ours = aie_dsl::emit::physical_mlir(&design, &phys, aie_dsl::emit::Check::Skip).unwrap();
+    let ours = sorted(
+        ours.lines()
+            .filter(|l| !l.trim_start().starts_with("aie.flow("))
+            .map(String::from),
+    );
+    assert_eq!(ours, sorted(AIE_OPT.lines().map(String::from)));
+}

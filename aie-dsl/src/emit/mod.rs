@@ -6,10 +6,14 @@
 //!   [`print`](mod@print) from the operations of the module;
 //! - MLIR's generic form ([`Emitted::generic`]), printed by MLIR itself.
 //!
+//! A build's physical MLIR is written directly as text from the lowering instead (`direct`, the
+//! same bytes; see [`physical_mlir`]), falling back to the module for what it declines.
+//!
 //! Only the dialects we emit are loaded (`func`, `arith`, `scf`, `memref`); `aie` and `aiex` ops
 //! are unregistered here and built in mlir-aie's generic shape (see `build`).
 
 mod build;
+mod direct;
 pub mod physical;
 pub mod print;
 
@@ -147,7 +151,9 @@ pub fn emit_physical(
 }
 
 /// The physical MLIR of `design` in mlir-aie's custom assembly only (what a build writes),
-/// verified by MLIR or not as `check` says.
+/// verified by MLIR or not as `check` says. Without the check it is written directly as text
+/// (`emit/direct/`) where that writer knows every construct, through the MLIR module otherwise;
+/// both give the same bytes.
 ///
 /// # Errors
 /// [`EmitError`] if MLIR rejects the module.
@@ -156,9 +162,24 @@ pub fn physical_mlir(
     phys: &crate::lower::physical::Physical,
     check: Check,
 ) -> Result<String, EmitError> {
+    if check == Check::Skip {
+        // Written directly where the text is known without MLIR (`direct`); the rest below.
+        if let Some(text) = direct::physical(design, phys) {
+            return Ok(text);
+        }
+    }
     let ctx = physical::context();
     let module = physical::module(&ctx, design, phys, check)?;
     print::custom(&module)
+}
+
+/// The physical MLIR of `design` from the direct writer alone (`emit/direct/`), or `None` for a
+/// design it leaves to MLIR; for tests that compare it with [`emit_physical`].
+pub fn physical_direct(
+    design: &Validated,
+    phys: &crate::lower::physical::Physical,
+) -> Option<String> {
+    direct::physical(design, phys)
 }
 
 /// MLIR's generic form of `module`.
