@@ -42,11 +42,14 @@ pub(super) struct Graph {
     /// Successors of node `n`: `succ[succ_at[n]..succ_at[n + 1]]`, each with its edge.
     succ_at: Vec<u32>,
     succ: Vec<(NodeId, EdgeId)>,
-    /// Per edge: the edges of its switch that share its slave port or its master port (itself
-    /// included). mlir-aie marks a switch's whole row and column with a packet group; only the
-    /// edges that exist can ever be read back.
-    line_at: Vec<u32>,
-    lines: Vec<EdgeId>,
+    /// Per edge: the two lines it belongs to, the edges of its switch that share its slave port
+    /// and those that share its master port (a link between switches is a line of its own).
+    /// mlir-aie marks a switch's whole row and column with a packet group; only the edges that
+    /// exist can ever be read back.
+    edge_lines: Vec<(u32, u32)>,
+    /// Members of line `l`: `members[member_at[l]..member_at[l + 1]]`, in edge order.
+    member_at: Vec<u32>,
+    members: Vec<EdgeId>,
 }
 
 /// Start offsets of `count` flat lists (plus the end) from the list index of each item.
@@ -129,8 +132,9 @@ impl Graph {
             edges: 0,
             succ_at: Vec::new(),
             succ: Vec::new(),
-            line_at: Vec::new(),
-            lines: Vec::new(),
+            edge_lines: Vec::new(),
+            member_at: Vec::new(),
+            members: Vec::new(),
         };
         // Edges, each with the two lines (same slave, same master) it belongs to.
         let mut ends: Vec<(NodeId, NodeId)> = Vec::with_capacity(8 * 1024);
@@ -238,16 +242,12 @@ impl Graph {
                 fill[l] += 1;
             }
         }
-        let line = |l: usize| &members[member_at[l] as usize..member_at[l + 1] as usize];
-        g.line_at = Vec::with_capacity(edge_lines.len() + 1);
-        g.line_at.push(0);
-        for (l1, l2) in &edge_lines {
-            g.lines.extend_from_slice(line(*l1));
-            if l2 != l1 {
-                g.lines.extend_from_slice(line(*l2));
-            }
-            g.line_at.push(g.lines.len() as u32);
-        }
+        g.edge_lines = edge_lines
+            .iter()
+            .map(|&(l1, l2)| (l1 as u32, l2 as u32))
+            .collect();
+        g.member_at = member_at;
+        g.members = members;
         g
     }
 
@@ -281,9 +281,17 @@ impl Graph {
     }
 
     /// The edges sharing a slave or master port with edge `e` in its switch (itself included).
-    pub(super) fn lines_of(&self, e: EdgeId) -> &[EdgeId] {
-        let e = e as usize;
-        &self.lines[self.line_at[e] as usize..self.line_at[e + 1] as usize]
+    pub(super) fn lines_of(&self, e: EdgeId) -> impl Iterator<Item = EdgeId> + '_ {
+        let line = |l: u32| {
+            let l = l as usize;
+            match (self.member_at.get(l), self.member_at.get(l + 1)) {
+                (Some(a), Some(b)) => &self.members[*a as usize..*b as usize],
+                _ => &[],
+            }
+        };
+        let (l1, l2) = self.edge_lines.get(e as usize).copied().unwrap_or((0, 0));
+        let second = if l2 != l1 { line(l2) } else { &[] };
+        line(l1).iter().chain(second).copied()
     }
 }
 

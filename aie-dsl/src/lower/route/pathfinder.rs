@@ -344,7 +344,7 @@ impl Pathfinder {
         }
         st.prio = prio;
         if gid >= 0 && (st.pgid == -1 || st.pgid == gid) {
-            for &l in self.graph.lines_of(e) {
+            for l in self.graph.lines_of(e) {
                 self.edges[l as usize].pgid = gid;
             }
             let per_channel = self.device.packet_flows_per_channel();
