@@ -1,4 +1,5 @@
-//! `cargo bench -p designs`: time from a design function to its verified MLIR text and to its
+//! `cargo bench -p designs`: time from a design function to its verified MLIR text, to its
+//! physical MLIR (verified, and as a build writes it), to every file of a build, and to its
 //! instruction stream, per design,
 //! and the cost of the MLIR context (four dialects loaded) on its own.
 //!
@@ -91,6 +92,37 @@ fn main() {
             "{:<46} {:>8.3} ms",
             format!("{name}: lowering + physical MLIR (verified)"),
             physical.as_secs_f64() * 1e3
+        );
+        let direct = median_per_iter(
+            || {
+                let phys = aie_dsl::lower::objectfifo::lower(&d).expect("lowers");
+                std::hint::black_box(
+                    aie_dsl::emit::physical_mlir(&d, &phys, aie_dsl::emit::Check::Skip)
+                        .expect("emits"),
+                );
+            },
+            30,
+            9,
+        );
+        println!(
+            "{:<46} {:>8.3} ms",
+            format!("{name}: lowering + physical MLIR (as built)"),
+            direct.as_secs_f64() * 1e3
+        );
+        // The whole pipeline in-process, every file written (a build without Peano).
+        let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-emit");
+        let options = designs::build_options(&out);
+        let whole = median_per_iter(
+            || {
+                std::hint::black_box(aie_dsl::build(&d, &options).expect("builds"));
+            },
+            10,
+            9,
+        );
+        println!(
+            "{:<46} {:>8.3} ms",
+            format!("{name}: aie_dsl::build, every file"),
+            whole.as_secs_f64() * 1e3
         );
         let insts = median_per_iter(
             || {
