@@ -7,7 +7,8 @@
 //! - MLIR's generic form ([`Emitted::generic`]), printed by MLIR itself.
 //!
 //! A build's physical MLIR is written directly as text from the lowering instead (`direct`, the
-//! same bytes; see [`physical_mlir`]), falling back to the module for what it declines.
+//! same bytes; see [`physical_mlir`]), falling back to the module for what it declines; so is a
+//! build's custom form of the design's MLIR (`direct/design.rs`, see [`emit_checked`]).
 //!
 //! Only the dialects we emit are loaded (`func`, `arith`, `scf`, `memref`); `aie` and `aiex` ops
 //! are unregistered here and built in mlir-aie's generic shape (see `build`).
@@ -128,9 +129,25 @@ pub fn emit(design: &Validated) -> Result<Emitted, EmitError> {
 pub fn emit_checked(design: &Validated, check: Check) -> Result<Emitted, EmitError> {
     let ctx = context();
     let module = module_checked(&ctx, design, check)?;
-    let mlir = print::custom(&module)?;
+    // Without the check, the custom form is written directly from the design where that writer
+    // knows every construct (`direct::design`, the same bytes); the module is still needed for
+    // the generic form.
+    let direct = match check {
+        Check::Skip => direct::design(design),
+        Check::Verify => None,
+    };
+    let mlir = match direct {
+        Some(text) => text,
+        None => print::custom(&module)?,
+    };
     let generic = generic(&module)?;
     Ok(Emitted { mlir, generic })
+}
+
+/// The design's MLIR in custom assembly from the direct writer alone (`emit/direct/design.rs`),
+/// or `None` for a design it leaves to MLIR; for tests that compare it with [`emit`].
+pub fn design_direct(design: &Validated) -> Option<String> {
+    direct::design(design)
 }
 
 /// The physical (lowered) MLIR of `design`, in mlir-aie's custom assembly and generic form,

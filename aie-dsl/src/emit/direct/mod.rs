@@ -15,6 +15,9 @@
 //! tiles at one place, a reference to something missing — makes [`physical`] return `None`, and
 //! the caller goes through MLIR instead. Tests compare both ways
 //! on every design and on random ones (`aie-dsl/tests/physical_direct.rs`).
+//!
+//! `design.rs` writes the design's MLIR before lowering (the custom form of `emit::emit`) the
+//! same way, from the design alone.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write as _;
@@ -24,11 +27,14 @@ use crate::lower::physical::Physical;
 
 mod core;
 mod dense;
+mod design;
 mod device;
 mod dma;
 mod float;
 mod routing;
 mod runtime;
+
+pub(crate) use design::design;
 
 /// The physical MLIR text of `design`, or `None` when it holds something this writer leaves to
 /// MLIR.
