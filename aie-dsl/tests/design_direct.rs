@@ -5,8 +5,9 @@
 //! kernel calls with constants of every scalar type, user buffers with initial values, locks,
 //! hand-placed flows, packet flows and shim allocations, runtime sequences — the direct text
 //! must equal, byte for byte, what building the design's MLIR module, MLIR's verifier and our
-//! printer make of it (`emit::emit`), or the direct writer must decline (`None`, the build then
-//! prints the module). Most designs must be written directly.
+//! printer make of it (`emit::emit`), and the direct generic form (`emit/direct/generic.rs`)
+//! what MLIR's generic printer makes of the module, or the direct writers must decline (`None`,
+//! the build then prints the module). Most designs must be written directly.
 //!
 //! The generators are those of `physical_direct.rs` (which took them from `no_panic.rs` and
 //! `core_llvm_direct.rs`), copied so each test binary stands alone.
@@ -636,7 +637,8 @@ fn first_difference(a: &str, b: &str) -> String {
     }
 }
 
-/// Compares both ways on `v`; returns whether it was written directly.
+/// Compares both ways on `v`, both texts (custom and generic form); returns whether both were
+/// written directly.
 fn compare(v: &Validated, what: &str, seen: &mut Seen) -> bool {
     let expected =
         aie_dsl::emit::emit(v).unwrap_or_else(|e| panic!("{what}: the MLIR path fails: {e}"));
@@ -649,11 +651,19 @@ fn compare(v: &Validated, what: &str, seen: &mut Seen) -> bool {
         );
         seen.note(text);
     }
+    let generic = aie_dsl::emit::generic_direct(v);
+    if let Some(text) = &generic {
+        assert!(
+            *text == expected.generic,
+            "{what}: direct generic text differs from MLIR's at {}",
+            first_difference(text, &expected.generic)
+        );
+    }
     // The build path gives the MLIR path's texts either way.
     let built = aie_dsl::emit::emit_checked(v, aie_dsl::emit::Check::Skip)
         .unwrap_or_else(|e| panic!("{what}: {e}"));
     assert_eq!(built, expected, "{what}");
-    direct.is_some()
+    direct.is_some() && generic.is_some()
 }
 
 fn report(what: &str, compared: usize, direct: usize, seen: &Seen) {
@@ -884,6 +894,7 @@ fn what_the_direct_writer_declines_goes_through_mlir() {
         d.core(t, |c| c.call(k, [table.into(), Scalar::F32(value).into()]));
         let v = d.finish().expect("valid");
         assert_eq!(aie_dsl::emit::design_direct(&v), None, "case {case}");
+        assert_eq!(aie_dsl::emit::generic_direct(&v), None, "case {case}");
         let expected = aie_dsl::emit::emit(&v).expect("emits");
         let built = aie_dsl::emit::emit_checked(&v, aie_dsl::emit::Check::Skip).expect("emits");
         assert_eq!(built, expected, "case {case}");

@@ -1,7 +1,8 @@
-//! The design's MLIR written directly (`aie-dsl/src/emit/direct/design.rs`) must be, byte for
-//! byte, what building the design's MLIR module, MLIR's verifier and our printer make of it
-//! (`emit::emit`, whose text the snapshot and golden tests check), and every one of the
-//! project's designs must be written directly, without falling back.
+//! The design's MLIR written directly (`aie-dsl/src/emit/direct/design.rs` and `generic.rs`)
+//! must be, byte for byte, what building the design's MLIR module, MLIR's verifier and our
+//! printer (custom form) or MLIR's own (generic form) make of it (`emit::emit`, whose texts the
+//! snapshot and golden tests check), and every one of the project's designs must be written
+//! directly, without falling back.
 
 use aie_dsl::valid::Validated;
 
@@ -25,6 +26,13 @@ fn compare(name: &str, design: &Validated) {
         direct == expected.mlir,
         "{name}: direct text differs from the MLIR path at {}",
         first_difference(&direct, &expected.mlir)
+    );
+    let generic = aie_dsl::emit::generic_direct(design)
+        .unwrap_or_else(|| panic!("{name}: the direct generic writer left the design to MLIR"));
+    assert!(
+        generic == expected.generic,
+        "{name}: direct generic text differs from MLIR's at {}",
+        first_difference(&generic, &expected.generic)
     );
     // The build path (`Check::Skip`) gives the same texts.
     let built = aie_dsl::emit::emit_checked(design, aie_dsl::emit::Check::Skip)
