@@ -53,17 +53,20 @@ fn string(s: &str) -> Option<String> {
     plain(s).then(|| format!("\"{s}\""))
 }
 
-/// The values a core region holds at its own level, in op order.
+/// The values a core region holds at its own level, in op order (`u32::MAX` when more: the
+/// numbering then declines).
 fn own_values(stmts: &[CoreStmt]) -> u32 {
     let mut n: u32 = 0;
     for s in stmts {
         n = n.saturating_add(match s {
             CoreStmt::For { .. } | CoreStmt::Forever { .. } => 3,
             CoreStmt::Acquire { n, .. } => n.saturating_add(1),
-            CoreStmt::Call { args, .. } => args
-                .iter()
-                .filter(|a| matches!(a, CallArg::Scalar(_)))
-                .count() as u32,
+            CoreStmt::Call { args, .. } => u32::try_from(
+                args.iter()
+                    .filter(|a| matches!(a, CallArg::Scalar(_)))
+                    .count(),
+            )
+            .unwrap_or(u32::MAX),
             _ => 0,
         });
     }
@@ -109,21 +112,27 @@ fn core_key(c: &crate::ir::Core) -> Key {
 }
 
 /// Numbers a core's regions (its body and loops) depth first from a stack, as `SSANameState`.
-fn number_core(core: &crate::ir::Core, c: &mut Counters, out: &mut HashMap<Key, Numbers>) {
+/// `None` when a counter would overflow.
+fn number_core(
+    core: &crate::ir::Core,
+    c: &mut Counters,
+    out: &mut HashMap<Key, Numbers>,
+) -> Option<()> {
     let mut stack: Vec<(Key, &[CoreStmt], bool)> = vec![(core_key(core), &core.body, false)];
     while let Some((k, stmts, is_loop)) = stack.pop() {
         let mut n = Numbers::default();
         if is_loop {
             n.arg = c.arg;
-            c.arg += 1;
+            c.arg = c.arg.checked_add(1)?;
         }
         n.first_value = c.value;
-        c.value += own_values(stmts);
+        c.value = c.value.checked_add(own_values(stmts))?;
         out.insert(k, n);
         for (lk, l) in loops(stmts) {
             stack.push((lk, l, true));
         }
     }
+    Some(())
 }
 
 struct G<'d> {
@@ -150,20 +159,20 @@ pub(crate) fn generic(d: &Design) -> Option<String> {
     };
     for (id, _) in d.tiles.iter() {
         g.tiles.insert(id, c.value);
-        c.value += 1;
+        c.value = c.value.checked_add(1)?;
     }
     for (id, _) in d.buffers.iter() {
         g.buffers.insert(id, c.value);
-        c.value += 1;
+        c.value = c.value.checked_add(1)?;
     }
     for (id, _) in d.locks.iter() {
         g.locks.insert(id, c.value);
-        c.value += 1;
+        c.value = c.value.checked_add(1)?;
     }
     let mut core_values = Vec::new();
     for _ in d.cores.iter() {
         core_values.push(c.value);
-        c.value += 1;
+        c.value = c.value.checked_add(1)?;
     }
     // Then the regions, the last first: the runtime sequence's arguments, the cores backwards.
     let seq_args = c.arg;
@@ -171,11 +180,11 @@ pub(crate) fn generic(d: &Design) -> Option<String> {
         if seq.args.is_empty() {
             return None;
         }
-        c.arg += seq.args.len() as u32;
+        c.arg = c.arg.checked_add(u32::try_from(seq.args.len()).ok()?)?;
     }
     let cores: Vec<_> = d.cores.iter().map(|(_, k)| k).collect();
     for core in cores.iter().rev() {
-        number_core(core, &mut c, &mut g.regions);
+        number_core(core, &mut c, &mut g.regions)?;
     }
 
     g.out.push_str("\"builtin.module\"() ({\n");
