@@ -994,3 +994,35 @@ fn hand_placed_routing_and_fifo_options_are_written_directly_and_exactly() {
     );
     assert_seen(&seen, &["aie.flow(", "aie.packet_flow(", "via_DMA = true"]);
 }
+
+#[test]
+fn a_runtime_sequence_without_arguments_is_written_directly_and_exactly() {
+    // Its entry block has no arguments, which MLIR's generic form prints without a label.
+    let mut d = DesignBuilder::new("no_args", Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let t = d.compute_tile(0, 2);
+    let ty = MemRefType::vector(16, ElemType::I32);
+    let f = d.fifo("in", shim, [t], 2u32, ty.clone());
+    let k = d.kernel(Kernel::new("k", [ty.into()], "k.o"));
+    d.core(t, |c| {
+        let a = c.acquire(f, FifoPort::Consume, 1);
+        c.call(k, [a.get(0)]);
+        c.release_n(f, FifoPort::Consume, 1);
+    });
+    d.runtime(|rt| rt.sync(0, 0, DmaDir::S2mm, 0));
+    let v = d.finish().expect("valid");
+    let expected = aie_dsl::emit::emit(&v).expect("emits");
+    assert!(expected
+        .generic
+        .contains("\"aie.runtime_sequence\"() ({\n      \"aiex.npu.sync\""));
+    assert_eq!(
+        aie_dsl::emit::design_direct(&v).as_deref(),
+        Some(expected.mlir.as_str())
+    );
+    assert_eq!(
+        aie_dsl::emit::generic_direct(&v).as_deref(),
+        Some(expected.generic.as_str())
+    );
+    let built = aie_dsl::emit::emit_checked(&v, aie_dsl::emit::Check::Skip).expect("emits");
+    assert_eq!(built, expected);
+}

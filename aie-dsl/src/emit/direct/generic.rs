@@ -11,8 +11,8 @@
 //! for values (`%N`) and one for block arguments (`%argN`) over the whole module.
 //!
 //! What this writer does not know exactly makes [`generic`] return `None` (the caller then
-//! builds and prints the module): besides what `design.rs` declines, a runtime sequence without
-//! arguments, names MLIR would quote or escape.
+//! builds and prints the module): besides what `design.rs` declines, names MLIR would quote or
+//! escape.
 
 use std::fmt::Write as _;
 
@@ -177,9 +177,6 @@ pub(crate) fn generic(d: &Design) -> Option<String> {
     // Then the regions, the last first: the runtime sequence's arguments, the cores backwards.
     let seq_args = c.arg;
     if let Some(seq) = &d.runtime {
-        if seq.args.is_empty() {
-            return None;
-        }
         c.arg = c.arg.checked_add(u32::try_from(seq.args.len()).ok()?)?;
     }
     let cores: Vec<_> = d.cores.iter().map(|(_, k)| k).collect();
@@ -579,7 +576,10 @@ impl G<'_> {
             .enumerate()
             .map(|(k, ty)| format!("%arg{}: {ty}", first_arg + k as u32))
             .collect();
-        self.line(2, &format!("^bb0({}):", heads.join(", ")));
+        // An entry block without arguments gets no label.
+        if !heads.is_empty() {
+            self.line(2, &format!("^bb0({}):", heads.join(", ")));
+        }
         let target = |t: &DmaTarget| -> Option<String> {
             match t {
                 DmaTarget::Fifo(f) => sym(&d.fifos.get(*f)?.name),
