@@ -7,7 +7,9 @@
 //! - MLIR's generic form ([`Emitted::generic`]), printed by MLIR itself.
 //!
 //! A build's physical MLIR is written directly as text from the lowering instead (`direct`, the
-//! same bytes; see [`physical_mlir`]), falling back to the module for what it declines.
+//! same bytes; see [`physical_mlir`]), falling back to the module for what it declines; so are a
+//! build's two texts of the design's MLIR (`direct/design.rs`, `direct/generic.rs`, see
+//! [`emit_checked`]), so a build makes no MLIR context for them.
 //!
 //! Only the dialects we emit are loaded (`func`, `arith`, `scf`, `memref`); `aie` and `aiex` ops
 //! are unregistered here and built in mlir-aie's generic shape (see `build`).
@@ -126,11 +128,41 @@ pub fn emit(design: &Validated) -> Result<Emitted, EmitError> {
 /// # Errors
 /// [`EmitError`] if MLIR rejects what was built.
 pub fn emit_checked(design: &Validated, check: Check) -> Result<Emitted, EmitError> {
+    // Without the check, both texts are written directly from the design where the writers know
+    // every construct (`direct::design`, `direct::generic`: the same bytes), and then no MLIR
+    // context or module is made at all; the module prints what they decline.
+    let (mlir, generic_text) = match check {
+        Check::Skip => (direct::design(design), direct::generic(design)),
+        Check::Verify => (None, None),
+    };
+    let (mlir, generic_text) = match (mlir, generic_text) {
+        (Some(mlir), Some(generic)) => return Ok(Emitted { mlir, generic }),
+        other => other,
+    };
     let ctx = context();
     let module = module_checked(&ctx, design, check)?;
-    let mlir = print::custom(&module)?;
-    let generic = generic(&module)?;
+    let mlir = match mlir {
+        Some(text) => text,
+        None => print::custom(&module)?,
+    };
+    let generic = match generic_text {
+        Some(text) => text,
+        None => generic(&module)?,
+    };
     Ok(Emitted { mlir, generic })
+}
+
+/// The design's MLIR in MLIR's generic form from the direct writer alone
+/// (`emit/direct/generic.rs`), or `None` for a design it leaves to MLIR; for tests that compare
+/// it with [`emit`].
+pub fn generic_direct(design: &Validated) -> Option<String> {
+    direct::generic(design)
+}
+
+/// The design's MLIR in custom assembly from the direct writer alone (`emit/direct/design.rs`),
+/// or `None` for a design it leaves to MLIR; for tests that compare it with [`emit`].
+pub fn design_direct(design: &Validated) -> Option<String> {
+    direct::design(design)
 }
 
 /// The physical (lowered) MLIR of `design`, in mlir-aie's custom assembly and generic form,

@@ -15,6 +15,9 @@
 //! tiles at one place, a reference to something missing — makes [`physical`] return `None`, and
 //! the caller goes through MLIR instead. Tests compare both ways
 //! on every design and on random ones (`aie-dsl/tests/physical_direct.rs`).
+//!
+//! `design.rs` and `generic.rs` write the design's MLIR before lowering (both texts of
+//! `emit::emit`: custom assembly and MLIR's generic form) the same way, from the design alone.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write as _;
@@ -24,11 +27,16 @@ use crate::lower::physical::Physical;
 
 mod core;
 mod dense;
+mod design;
 mod device;
 mod dma;
 mod float;
+mod generic;
 mod routing;
 mod runtime;
+
+pub(crate) use design::design;
+pub(crate) use generic::generic;
 
 /// The physical MLIR text of `design`, or `None` when it holds something this writer leaves to
 /// MLIR.
