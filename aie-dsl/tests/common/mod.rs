@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod random;
+
 use aie_dsl::prelude::*;
 
 /// A one-dimensional `i32` memref.
