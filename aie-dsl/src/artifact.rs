@@ -5,6 +5,11 @@ use std::path::Path;
 
 use crate::Error;
 
+/// Permissions of an output file on Unix: read and write for its owner, read for everyone
+/// (what a compiler's outputs get under the usual umask 022).
+#[cfg(unix)]
+const OUTPUT_MODE: u32 = 0o644;
+
 /// Writes `contents` to `path` through a uniquely named temporary file in the same folder
 /// (safe with several threads or processes writing at once), renamed over `path`. Creates the
 /// folder if needed.
@@ -32,6 +37,15 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
         .tempfile_in(dir)
         .map_err(fail)?;
     tmp.write_all(contents).map_err(fail)?;
+    // A temporary file is private to its owner (0600); an output is an ordinary file that
+    // other users and tools (XRT's loader among them) may read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(OUTPUT_MODE))
+            .map_err(fail)?;
+    }
     // On failure the temporary file is removed when `tmp` drops.
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
@@ -40,6 +54,19 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_readable_by_everyone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir =
+            std::env::temp_dir().join(format!("aie-dsl-artifact-mode-{}", std::process::id()));
+        let path = dir.join("insts.bin");
+        write_atomic(&path, b"x").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn writes_and_replaces_without_leftovers() {
