@@ -133,7 +133,7 @@ fn main() {
         );
         println!(
             "{:<46} {:>8.3} ms",
-            format!("{name}: validate + insts.bin words"),
+            format!("{name}: insts.bin words alone (runtime sequence)"),
             insts.as_secs_f64() * 1e3
         );
     }
