@@ -294,6 +294,24 @@ pub enum Misuse {
 }
 
 impl Design {
+    /// The object file `core` links with: its own `link_with`, or else the object of the first
+    /// kernel its program calls (mlir-aie's `link_with` on `aie.core`).
+    pub fn core_object(&self, core: &Core) -> Option<String> {
+        core.link_with.clone().or_else(|| {
+            let mut found = None;
+            for s in &core.body {
+                s.walk(&mut |s| {
+                    if let CoreStmt::Call { kernel, .. } = s {
+                        if found.is_none() {
+                            found = self.kernels.get(*kernel).map(|k| k.object.clone());
+                        }
+                    }
+                });
+            }
+            found
+        })
+    }
+
     /// An empty design for `device`.
     pub fn new(name: impl Into<String>, device: Device) -> Self {
         Design {

@@ -495,19 +495,7 @@ pub fn lower_cores(
         cores.push(PCore {
             tile,
             stack_size: core.stack_size,
-            link_with: core.link_with.clone().or_else(|| {
-                let mut found = None;
-                for s in &core.body {
-                    s.walk(&mut |s| {
-                        if let CoreStmt::Call { kernel, .. } = s {
-                            if found.is_none() {
-                                found = d.kernels.get(*kernel).map(|k| k.object.clone());
-                            }
-                        }
-                    });
-                }
-                found
-            }),
+            link_with: d.core_object(core),
             body,
         });
     }

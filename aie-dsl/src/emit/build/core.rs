@@ -32,19 +32,7 @@ impl<'c> ModuleBuilder<'c, '_> {
     ) -> Result<(), EmitError> {
         let d = self.design;
         for (_, core) in d.cores.iter() {
-            let object = core.link_with.clone().or_else(|| {
-                let mut found = None;
-                for s in &core.body {
-                    s.walk(&mut |s| {
-                        if let CoreStmt::Call { kernel, .. } = s {
-                            if found.is_none() {
-                                found = d.kernels.get(*kernel).map(|k| k.object.clone());
-                            }
-                        }
-                    });
-                }
-                found
-            });
+            let object = d.core_object(core);
             let body = self.core_op(blk, tile(core.tile)?, object.as_deref(), core.stack_size)?;
             let mut objects = HashMap::new();
             self.stmts(&body, &core.body, env, &mut objects)?;

@@ -12,6 +12,7 @@
 
 use super::float::{bf16_text, f32_text};
 use super::{as_i32, coords_suffix, Tiles, Writer};
+use crate::emit::physical::{collect_bounds, collect_scalars};
 use crate::ir::LockAction;
 use crate::lower::core::{LArg, LStmt, PCore};
 use crate::lower::physical::Physical;
@@ -119,49 +120,6 @@ impl<'a> Cfg<'a> {
 /// A loop bound as the physical module's constants hold it.
 fn bound(v: u64, otherwise: i64) -> i64 {
     i64::try_from(v).unwrap_or(otherwise)
-}
-
-/// Loop bounds in first-use order (`collect_bounds` in `emit/physical/core.rs`).
-fn collect_bounds(stmts: &[LStmt], out: &mut Vec<i64>) {
-    for s in stmts {
-        if let LStmt::For {
-            lower,
-            upper,
-            step,
-            body,
-        } = s
-        {
-            for v in [
-                bound(*lower, i64::MAX),
-                bound(*upper, i64::MAX),
-                bound(*step, 1),
-            ] {
-                if !out.contains(&v) {
-                    out.push(v);
-                }
-            }
-            collect_bounds(body, out);
-        }
-    }
-}
-
-/// Kernel constants in first-use order.
-fn collect_scalars(stmts: &[LStmt], out: &mut Vec<Scalar>) {
-    for s in stmts {
-        match s {
-            LStmt::For { body, .. } => collect_scalars(body, out),
-            LStmt::Call { args, .. } => {
-                for a in args {
-                    if let LArg::Scalar(sc) = a {
-                        if !out.contains(sc) {
-                            out.push(*sc);
-                        }
-                    }
-                }
-            }
-            LStmt::UseLock { .. } => {}
-        }
-    }
 }
 
 /// The name base and the text of a kernel constant (`c7_i32` / `7 : i32`, `cst` /

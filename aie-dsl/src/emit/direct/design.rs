@@ -301,19 +301,7 @@ impl DesignWriter<'_> {
     ) -> Option<()> {
         let d = self.w.design;
         for (_, core) in d.cores.iter() {
-            let object = core.link_with.clone().or_else(|| {
-                let mut found = None;
-                for s in &core.body {
-                    s.walk(&mut |s| {
-                        if let CoreStmt::Call { kernel, .. } = s {
-                            if found.is_none() {
-                                found = d.kernels.get(*kernel).map(|k| k.object.clone());
-                            }
-                        }
-                    });
-                }
-                found
-            });
+            let object = d.core_object(core);
             let tile = self.tile(core.tile)?.to_string();
             let res = self.w.named(format!("core_{}", coords_suffix(&tile)));
             self.w.line(l, format_args!("{res} = aie.core({tile}) {{"));

@@ -408,19 +408,7 @@ impl G<'_> {
 
     fn core(&mut self, core: &crate::ir::Core, value: u32) -> Option<()> {
         let d = self.d;
-        let object = core.link_with.clone().or_else(|| {
-            let mut found = None;
-            for s in &core.body {
-                s.walk(&mut |s| {
-                    if let CoreStmt::Call { kernel, .. } = s {
-                        if found.is_none() {
-                            found = d.kernels.get(*kernel).map(|k| k.object.clone());
-                        }
-                    }
-                });
-            }
-            found
-        });
+        let object = d.core_object(core);
         let text = format!("%{value} = \"aie.core\"(%{}) ({{", self.tile(core.tile)?);
         self.line(2, &text);
         let mut objects = HashMap::default();

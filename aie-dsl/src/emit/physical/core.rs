@@ -131,7 +131,7 @@ struct Consts<'c, 'a, 'x> {
 }
 
 /// Loop bounds in first-use order: lower bound, upper bound, step of each loop, pre-order.
-fn collect_bounds(stmts: &[LStmt], out: &mut Vec<i64>) {
+pub(in crate::emit) fn collect_bounds(stmts: &[LStmt], out: &mut Vec<i64>) {
     for s in stmts {
         if let LStmt::For {
             lower,
@@ -154,7 +154,7 @@ fn collect_bounds(stmts: &[LStmt], out: &mut Vec<i64>) {
     }
 }
 
-fn collect_scalars(stmts: &[LStmt], out: &mut Vec<crate::types::Scalar>) {
+pub(in crate::emit) fn collect_scalars(stmts: &[LStmt], out: &mut Vec<crate::types::Scalar>) {
     for s in stmts {
         match s {
             LStmt::For { body, .. } => collect_scalars(body, out),
