@@ -11,7 +11,6 @@ use melior::{Context, StringRef};
 
 use super::ModuleBuilder;
 use crate::emit::EmitError;
-use crate::ir::Dim;
 use crate::types::{ArgType, ElemType, MemRefType, ScalarType};
 
 /// An opaque attribute of the `aie` dialect, e.g. `#aie<bd_dim_layout_array[]>`.
@@ -41,15 +40,6 @@ pub(in crate::emit) fn aie_type<'c>(ctx: &'c Context, data: &str) -> Type<'c> {
             data.to_raw(),
         ))
     }
-}
-
-/// The text of a `bd_dim_layout_array`: `[<size = …, stride = …>, …]`.
-pub(in crate::emit) fn dims_text(dims: &[Dim]) -> String {
-    let inner: Vec<String> = dims
-        .iter()
-        .map(|d| format!("<size = {}, stride = {}>", d.size, d.stride))
-        .collect();
-    format!("[{}]", inner.join(", "))
 }
 
 impl<'c> ModuleBuilder<'c, '_> {

@@ -115,7 +115,7 @@ impl DesignWriter<'_> {
             let mut text = format!("aie.objectfifo @{}({}", f.name, self.tile(f.producer)?);
             if !f.dims_to_stream.is_empty() {
                 text.push_str(" dimensionsToStream ");
-                text.push_str(&crate::emit::build::dims_text(&f.dims_to_stream));
+                text.push_str(&crate::emit::text::dims_text(&f.dims_to_stream));
             }
             text.push_str(", {");
             for (k, c) in f.consumers.iter().enumerate() {
@@ -125,7 +125,7 @@ impl DesignWriter<'_> {
                 text.push_str(self.tile(c.tile)?);
                 if !c.dims_from_stream.is_empty() {
                     text.push_str(" dimensionsFromStream ");
-                    text.push_str(&crate::emit::build::dims_text(&c.dims_from_stream));
+                    text.push_str(&crate::emit::text::dims_text(&c.dims_from_stream));
                 }
             }
             text.push_str("}, ");

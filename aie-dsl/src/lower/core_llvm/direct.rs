@@ -27,7 +27,7 @@ use crate::lower::core::{LArg, LStmt, PCore};
 use crate::lower::physical::Physical;
 use crate::types::{ArgType, ElemType, MemRefType, Scalar, ScalarType};
 
-use super::standard::{intrinsic_declarations, local_lock_index, ACQUIRE, RELEASE};
+use super::intrinsics::{intrinsic_declarations, local_lock_index, ACQUIRE, RELEASE};
 
 /// Where LLVM's printer puts the `; preds = …` comment of a block label.
 const PREDS_COLUMN: usize = 50;
