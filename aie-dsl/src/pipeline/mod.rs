@@ -236,17 +236,29 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
     } else {
         crate::emit::Check::Skip
     };
-    // Every stage that can reject the design runs before the first file is written.
-    let emitted = if options.wants(Artifact::Mlir) || options.wants(Artifact::Generic) {
-        Some(crate::emit::emit_checked(design, check)?)
-    } else {
-        None
-    };
-    let lowered = if options.artifacts.iter().any(|a| a.needs_lowering()) {
-        Some(crate::lower::lower(design)?)
-    } else {
-        None
-    };
+    // Every stage that can reject the design runs before the first file is written. The design's
+    // MLIR, its summary and the device's switch-port graph are made on a second thread while
+    // this one lowers the design (routing waits for the graph if it is not done yet); errors
+    // are reported in the order the stages had when they ran one after another.
+    let wants_lowering = options.artifacts.iter().any(|a| a.needs_lowering());
+    let (emitted, summary, lowered) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| {
+            if wants_lowering {
+                crate::lower::route::prepare(design.device);
+            }
+            let emitted = if options.wants(Artifact::Mlir) || options.wants(Artifact::Generic) {
+                Some(crate::emit::emit_checked(design, check))
+            } else {
+                None
+            };
+            (emitted, crate::report::summary(design))
+        });
+        let lowered = wants_lowering.then(|| crate::lower::lower(design));
+        let (emitted, summary) = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (emitted, summary, lowered)
+    });
+    let emitted = emitted.transpose()?;
+    let lowered = lowered.transpose()?;
     if let Some(emitted) = emitted {
         if options.wants(Artifact::Mlir) {
             out.write_named(
@@ -263,46 +275,57 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
             )?;
         }
     }
-    let mut summary = crate::report::summary(design);
+    let mut summary = summary;
     if let Some(lowered) = lowered {
         let phys = &lowered.physical;
         let insts =
             crate::back::insts::to_bytes(&crate::back::insts::words(design.device, &lowered.npu));
-        // The picture goes into its own file and into the report page: drawn once.
-        let picture = std::cell::OnceCell::new();
-        let picture = || {
-            picture
-                .get_or_init(|| crate::report::svg(design, phys))
-                .clone()
-        };
-        let single: [(Artifact, &Make<'_>); 4] = [
-            (Artifact::Physical, &|| {
-                Ok(crate::emit::physical_mlir(design, phys, check)?.into_bytes())
-            }),
-            (Artifact::Insts, &|| Ok(insts.clone())),
-            (Artifact::Svg, &|| Ok(picture().into_bytes())),
-            (Artifact::Html, &|| {
-                Ok(
-                    crate::report::html_with_picture(design, phys, insts.len(), &picture())
-                        .into_bytes(),
-                )
-            }),
-        ];
-        for (a, make) in single {
-            if a == Artifact::Insts && design.runtime.is_none() && options.wants(a) {
-                missing.push((
-                    a,
-                    Error::NoRuntimeSequence {
-                        design: name.clone(),
+        // The picture (its own file, and inside the report page) and the report page are made
+        // on a second thread while this one writes the physical MLIR and the instruction
+        // stream; the files are written in the same order as before.
+        let wants_svg = options.wants(Artifact::Svg);
+        let wants_html = options.wants(Artifact::Html);
+        let insts_len = insts.len();
+        std::thread::scope(|scope| -> Result<(), Error> {
+            let report = scope.spawn(move || {
+                let picture = (wants_svg || wants_html).then(|| crate::report::svg(design, phys));
+                let html = match (&picture, wants_html) {
+                    (Some(p), true) => {
+                        Some(crate::report::html_with_picture(design, phys, insts_len, p))
                     }
-                    .to_string(),
-                ));
-                continue;
+                    _ => None,
+                };
+                (picture.filter(|_| wants_svg), html)
+            });
+            let single: [(Artifact, &Make<'_>); 2] = [
+                (Artifact::Physical, &|| {
+                    Ok(crate::emit::physical_mlir(design, phys, check)?.into_bytes())
+                }),
+                (Artifact::Insts, &|| Ok(insts.clone())),
+            ];
+            for (a, make) in single {
+                if a == Artifact::Insts && design.runtime.is_none() && options.wants(a) {
+                    missing.push((
+                        a,
+                        Error::NoRuntimeSequence {
+                            design: name.clone(),
+                        }
+                        .to_string(),
+                    ));
+                    continue;
+                }
+                if options.wants(a) {
+                    out.write_named(a, &a.file_name(&name), &make()?)?;
+                }
             }
-            if options.wants(a) {
-                out.write_named(a, &a.file_name(&name), &make()?)?;
+            let (svg, html) = report.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            for (a, text) in [(Artifact::Svg, svg), (Artifact::Html, html)] {
+                if let Some(text) = text {
+                    out.write_named(a, &a.file_name(&name), text.as_bytes())?;
+                }
             }
-        }
+            Ok(())
+        })?;
         let elfs = cores::build(design, phys, options, &mut out, &mut missing, &mut summary)?;
         config::build(design, phys, elfs, options, &mut out, &mut missing)?;
         summary.push_str(&crate::report::lowered_summary(design, phys));
