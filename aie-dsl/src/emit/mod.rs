@@ -19,6 +19,8 @@ mod direct;
 pub mod physical;
 pub mod print;
 
+pub(crate) use build::dense_attr;
+
 use melior::dialect::DialectHandle;
 use melior::ir::operation::{OperationLike, OperationPrintingFlags};
 use melior::ir::Module;

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::target::{Device, DmaDir, TileKind};
+use crate::types::InitValueError;
 
 /// One problem in a design. Each message names the object and says what to change.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -243,6 +244,23 @@ pub enum ValidationError {
         dir: DmaDirLabel,
         /// What is wrong.
         problem: String,
+    },
+    /// An initial value (`init_values` of a FIFO, `buffer_init` of a buffer) that its element
+    /// type does not hold exactly.
+    #[error("{owner}: {}element {element}{}: {problem}",
+        .object.map(|o| format!("init_values object {o}, ")).unwrap_or_default(),
+        if *.more > 0 { format!(" (and {} more value{} in this {} that do not fit)", .more, if *.more == 1 { "" } else { "s" }, if .object.is_some() { "object" } else { "buffer" }) } else { String::new() })]
+    InitValue {
+        /// The FIFO or buffer, e.g. ``ObjectFIFO `of0` `` or ``buffer `table` ``.
+        owner: String,
+        /// The object's index (FIFOs; `None` for a buffer).
+        object: Option<usize>,
+        /// The first element (row-major index) that does not fit.
+        element: usize,
+        /// Why, and what to write instead.
+        problem: InitValueError,
+        /// How many further values of the same object or buffer do not fit.
+        more: usize,
     },
 }
 

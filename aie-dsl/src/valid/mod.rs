@@ -10,6 +10,7 @@
 
 mod error;
 mod fifos;
+mod init;
 mod kernels;
 mod links;
 mod locks;
