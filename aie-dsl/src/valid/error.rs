@@ -247,9 +247,9 @@ pub enum ValidationError {
     },
     /// An initial value (`init_values` of a FIFO, `buffer_init` of a buffer) that its element
     /// type does not hold exactly.
-    #[error("{owner}: {}element {element}{}: {problem}",
+    #[error("{owner}: {}element {element}: {problem}{}",
         .object.map(|o| format!("init_values object {o}, ")).unwrap_or_default(),
-        if *.more > 0 { format!(" (and {} more value{} in this {} that do not fit)", .more, if *.more == 1 { "" } else { "s" }, if .object.is_some() { "object" } else { "buffer" }) } else { String::new() })]
+        more_misfits(*.more, .object.is_some()))]
     InitValue {
         /// The FIFO or buffer, e.g. ``ObjectFIFO `of0` `` or ``buffer `table` ``.
         owner: String,
@@ -262,6 +262,16 @@ pub enum ValidationError {
         /// How many further values of the same object or buffer do not fit.
         more: usize,
     },
+}
+
+/// ` (N more values of this object do not fit)`, or nothing when `more` is 0.
+fn more_misfits(more: usize, object: bool) -> String {
+    let of = if object { "object" } else { "buffer" };
+    match more {
+        0 => String::new(),
+        1 => format!(" (1 more value of this {of} does not fit)"),
+        n => format!(" ({n} more values of this {of} do not fit)"),
+    }
 }
 
 /// A DMA direction in messages.

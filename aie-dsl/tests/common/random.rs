@@ -582,7 +582,7 @@ pub fn init_value(r: &mut Rng, elem: ElemType) -> InitValue {
         match r.below(4) {
             0 => min,
             1 => max,
-            2 => r.below(17) as i64 - 8,
+            2 => (r.below(17) as i64 - 8).clamp(min, max),
             _ => min + (r.next() % (max - min + 1) as u64) as i64,
         }
     };

@@ -13,9 +13,10 @@
 //! (`0.333333343`), in scientific form otherwise (`1.17549435E-38`); MLIR prints the bits in
 //! hexadecimal instead when that text has no decimal point (`16777216` → `0x4B800000`). This
 //! file does all of that exactly, with a small multi-word integer for the exact decimal value;
-//! for a NaN (whose payload a kernel constant's attribute may change) it returns `None` and the
-//! design goes through MLIR. A bf16 text whose value is exactly half-way between two bf16
-//! values reads back as the one with the even significand (APFloat rounds ties to even).
+//! for a NaN (whose payload the attribute may change) or a bf16 whose read-back is a rounding
+//! tie this file does not decide, it returns `None` and the design goes through MLIR (no bf16
+//! value is such a tie: tests/init_values.rs writes all 65 536 directly). Initial values print
+//! NaNs themselves (emit/direct/dense.rs: their bits, exactly as given).
 
 /// Digits of precision MLIR asks APFloat for.
 const PRECISION: u32 = 6;
@@ -26,14 +27,6 @@ struct Big(Vec<u32>);
 impl Big {
     fn from_u64(v: u64) -> Self {
         Big(vec![v as u32, (v >> 32) as u32])
-    }
-
-    /// Compares two numbers by value.
-    fn cmp(&self, other: &Big) -> std::cmp::Ordering {
-        let len = |b: &Big| b.0.iter().rposition(|&w| w != 0).map_or(0, |i| i + 1);
-        let (la, lb) = (len(self), len(other));
-        la.cmp(&lb)
-            .then_with(|| self.0[..la].iter().rev().cmp(other.0[..lb].iter().rev()))
     }
 
     fn is_zero(&self) -> bool {
@@ -281,7 +274,8 @@ pub(super) fn f32_text(v: f32) -> Option<String> {
     }
 }
 
-/// MLIR's text of the `bf16` constant of bits `bits` (`None` for a NaN).
+/// MLIR's text of the `bf16` constant of bits `bits`, or `None` where it would not use the
+/// scientific form or the read-back is a tie this file does not decide.
 pub(super) fn bf16_text(bits: u16) -> Option<String> {
     let sign = if bits >> 15 == 1 { "-" } else { "" };
     let e = (bits >> 7) & 0xFF;
@@ -308,54 +302,13 @@ pub(super) fn bf16_text(bits: u16) -> Option<String> {
         at(mag + 1)
     };
     let (lo, hi) = ((below + x) / 2.0, (x + above) / 2.0);
-    let inside = if v > lo && v < hi {
-        true
-    } else if v < lo || v > hi {
-        false
-    } else {
-        // On an end as far as f64 tells: compare the text's decimal value with that end
-        // exactly. APFloat's parser rounds correctly, ties to even.
-        let end = if v == lo { lo } else { hi };
-        match cmp_decimal_binary(&text, end)? {
-            std::cmp::Ordering::Equal => mag & 1 == 0,
-            o => (o == std::cmp::Ordering::Greater) == (v == lo),
-        }
-    };
-    if inside {
+    if v > lo && v < hi {
         Some(text)
-    } else {
+    } else if v < lo || v > hi {
         Some(other_form(sign, significand, exp, 8, u32::from(bits)))
-    }
-}
-
-/// Compares the magnitude of the scientific text `[-]d.dddddde±XX` with the positive finite
-/// `f64` `end` exactly (both scaled to integers).
-fn cmp_decimal_binary(text: &str, end: f64) -> Option<std::cmp::Ordering> {
-    let (mantissa, exponent) = text.trim_start_matches('-').split_once('e')?;
-    let (whole, fraction) = mantissa.split_once('.')?;
-    let d: u64 = format!("{whole}{fraction}").parse().ok()?;
-    let e = exponent.parse::<i32>().ok()? - i32::try_from(fraction.len()).ok()?;
-    let bits = end.to_bits();
-    let biased = ((bits >> 52) & 0x7FF) as i32;
-    let (m, k) = if biased == 0 {
-        (bits & ((1 << 52) - 1), -1074)
     } else {
-        ((bits & ((1 << 52) - 1)) | 1 << 52, biased - 1075)
-    };
-    let (mut a, mut b) = (Big::from_u64(d), Big::from_u64(m));
-    for _ in 0..e.unsigned_abs() {
-        if e >= 0 {
-            a.mul_small(10);
-        } else {
-            b.mul_small(10);
-        }
+        None
     }
-    if k >= 0 {
-        b.shl(k as u32);
-    } else {
-        a.shl(k.unsigned_abs());
-    }
-    Some(a.cmp(&b))
 }
 
 #[cfg(test)]
