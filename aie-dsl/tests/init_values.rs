@@ -558,3 +558,19 @@ fn random_edge_values_never_panic() {
     }
     assert!(accepted > 50 && accepted < 350, "{accepted} accepted");
 }
+
+#[test]
+fn mlir_reads_200_as_an_i8_of_minus_56_which_validation_refuses() {
+    // The README's deliberate difference: MLIR's parser takes 200 for a signless i8 and prints
+    // it back as -56; our i8 is signed, so validation asks for -56 or ui8.
+    let ctx = aie_dsl::emit::context();
+    let a = Attribute::parse(&ctx, "dense<[200, 1]> : memref<2xi8>").expect("MLIR parses it");
+    assert_eq!(a.to_string(), "dense<[-56, 1]> : memref<2xi8>");
+    let mut d = DesignBuilder::new("i8_200", Device::Npu1_1Col);
+    let mem = d.mem_tile(0);
+    d.buffer_init(mem, "b", MemRefType::vector(2, ElemType::I8), vec![200, 1]);
+    assert!(matches!(
+        errors(d).as_slice(),
+        [ValidationError::InitValue { element: 0, .. }]
+    ));
+}
