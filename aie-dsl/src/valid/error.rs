@@ -189,6 +189,27 @@ pub enum ValidationError {
         /// What to change.
         hint: &'static str,
     },
+    /// A lock that gets no id because its tile's locks are used up (mlir-aie's
+    /// `aie-assign-lock-ids`: "not allocated a lock").
+    #[error("lock `{lock}` on {kind} ({col},{row}) is not allocated a lock: the tile has {available} locks and needs {used} ({users}); {hint}")]
+    LockOverflow {
+        /// What the tile is.
+        kind: TileKind,
+        /// Column.
+        col: u32,
+        /// Row.
+        row: u32,
+        /// The first lock, in the order ids are given, that gets none.
+        lock: String,
+        /// Locks the tile needs.
+        used: u32,
+        /// Locks it has.
+        available: u32,
+        /// All its locks.
+        users: String,
+        /// What to change.
+        hint: String,
+    },
     /// A kernel call whose arguments do not match the kernel.
     #[error("core ({col},{row}) calls kernel `{kernel}` {problem}")]
     KernelCall {

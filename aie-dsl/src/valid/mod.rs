@@ -13,6 +13,7 @@ mod fifos;
 mod init;
 mod kernels;
 mod links;
+mod lock_ids;
 mod locks;
 mod names;
 mod placed;
