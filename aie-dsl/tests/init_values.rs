@@ -574,3 +574,90 @@ fn mlir_reads_200_as_an_i8_of_minus_56_which_validation_refuses() {
         [ValidationError::InitValue { element: 0, .. }]
     ));
 }
+
+#[test]
+fn a_build_writes_float_initial_values_into_every_file() {
+    // No core, so the whole build runs here without Peano: a mem-tile buffer of bf16 values and
+    // a FIFO whose two f32 objects start with values, forwarded to the host.
+    let mut d = DesignBuilder::new("float_init", Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let mem = d.mem_tile(0);
+    let table: Vec<InitValue> = vec![
+        0.5f64.into(),
+        bf16::from_f32(-0.1).into(),
+        bf16::NAN.into(),
+        3.into(),
+    ];
+    d.buffer_init(mem, "table", MemRefType::vector(4, ElemType::Bf16), table);
+    let ty = MemRefType::vector(4, ElemType::F32);
+    let objects = vec![
+        vec![
+            InitValue::F32(0.1),
+            (-0.0f32).into(),
+            f32::INFINITY.into(),
+            1e-45f32.into(),
+        ],
+        vec![
+            InitValue::F32(2.5),
+            0.25.into(),
+            f32::from_bits(0x7FA0_0000).into(),
+            7.into(),
+        ],
+    ];
+    let out = d.fifo_with(
+        "consts",
+        FifoSpec::new(mem, [shim], 2u32, ty).init_values(objects.clone()),
+    );
+    d.runtime(|rt| {
+        let host = rt.arg(MemRefType::vector(8, ElemType::F32));
+        rt.drain(out, host, Transfer::linear(8));
+        rt.wait(out);
+    });
+    let v = d.finish().expect("valid");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("float-init-{}", std::process::id()));
+    let mut opts = aie_dsl::BuildOptions::new(&dir);
+    opts.verify_mlir = true;
+    let built = aie_dsl::build(&v, &opts).expect("builds");
+    assert!(built.missing.is_empty(), "{:?}", built.missing);
+    let read = |a: aie_dsl::Artifact| std::fs::read(built.path(a).unwrap()).unwrap();
+    let physical = String::from_utf8(read(aie_dsl::Artifact::Physical)).unwrap();
+    assert!(
+        physical.contains(
+            ": memref<4xbf16> = dense<[5.000000e-01, -1.000980e-01, 0x7FC0, 3.000000e+00]>"
+        ),
+        "{physical}"
+    );
+    assert!(
+        physical.contains(
+            ": memref<4xf32> = dense<[2.500000e+00, 2.500000e-01, 0x7FA00000, 7.000000e+00]>"
+        ),
+        "{physical}"
+    );
+    let mlir = String::from_utf8(read(aie_dsl::Artifact::Mlir)).unwrap();
+    assert!(
+        mlir.contains("= [dense<[1.000000e-01, -0.000000e+00, 0x7F800000, 1.401300e-45]> : memref<4xf32>, dense<[2.500000e+00, 2.500000e-01, 0x7FA00000, 7.000000e+00]> : memref<4xf32>]"),
+        "{mlir}"
+    );
+    let phys = aie_dsl::lower::lower(&v).unwrap().physical;
+    let cdo_init = built
+        .files
+        .iter()
+        .find(|(a, p)| *a == aie_dsl::Artifact::Cdo && p.to_string_lossy().ends_with("_init.bin"))
+        .map(|(_, p)| std::fs::read(p).unwrap())
+        .expect("the init CDO");
+    for (k, object) in objects.iter().enumerate() {
+        let b = phys.buffer(&format!("consts_buff_{k}")).unwrap();
+        let expected: Vec<u8> = object
+            .iter()
+            .flat_map(|&x| reference_bits(x, ElemType::F32).unwrap().to_le_bytes())
+            .collect();
+        assert_eq!(init_bytes_at(&cdo_init, u64::from(b.address), 16), expected);
+    }
+    let b = phys.buffer("table").unwrap();
+    assert_eq!(
+        init_bytes_at(&cdo_init, u64::from(b.address), 8),
+        [0x00, 0x3F, 0xCD, 0xBD, 0xC0, 0x7F, 0x40, 0x40]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
