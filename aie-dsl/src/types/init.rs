@@ -223,7 +223,11 @@ impl InitValue {
                 format!("the bf16 value, e.g. bf16::from_f64({wide:?}) to round to nearest even"),
             )
         } else {
-            let n = wide as f32;
+            // Rounded once (an integer straight to f32, not through f64).
+            let n = match self {
+                InitValue::Int(v) => v as f32,
+                _ => wide as f32,
+            };
             let shown = if n.is_nan() {
                 format!("NaN 0x{:08X}", n.to_bits())
             } else {
