@@ -76,6 +76,7 @@ pub mod prelude {
     };
     pub use crate::ir::{Design, Dim, FifoId, FifoPort, Kernel, KernelId, LockAction, StreamPort};
     pub use crate::target::{Device, DmaDir, TileKind, WireBundle};
+    pub use crate::types::InitValue;
     pub use crate::types::{bf16, ArgType, ElemType, MemRefType, Scalar, ScalarType};
     pub use crate::valid::Validated;
     pub use crate::Error;

@@ -28,6 +28,9 @@ pub mod print;
 mod text;
 
 #[cfg(feature = "mlir")]
+pub(crate) use build::dense_attr;
+
+#[cfg(feature = "mlir")]
 use melior::{
     dialect::DialectHandle,
     ir::operation::{OperationLike, OperationPrintingFlags},

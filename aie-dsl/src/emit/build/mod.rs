@@ -33,6 +33,7 @@ mod core;
 mod device;
 mod runtime;
 
+pub(crate) use attrs::dense_attr;
 pub(super) use attrs::aie_attr;
 pub(super) use device::TileLookup;
 

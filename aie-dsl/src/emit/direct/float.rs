@@ -14,7 +14,9 @@
 //! hexadecimal instead when that text has no decimal point (`16777216` → `0x4B800000`). This
 //! file does all of that exactly, with a small multi-word integer for the exact decimal value;
 //! for a NaN (whose payload the attribute may change) or a bf16 whose read-back is a rounding
-//! tie this file does not decide, it returns `None` and the design goes through MLIR.
+//! tie this file does not decide, it returns `None` and the design goes through MLIR (no bf16
+//! value is such a tie: tests/init_values.rs writes all 65 536 directly). Initial values print
+//! NaNs themselves (emit/direct/dense.rs: their bits, exactly as given).
 
 /// Digits of precision MLIR asks APFloat for.
 const PRECISION: u32 = 6;

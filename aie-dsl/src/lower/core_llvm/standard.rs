@@ -20,8 +20,7 @@
 //! what aiecc's resource-allocation pipeline ran on the core before mlir-aie's passes saw it.
 
 use melior::ir::attribute::{
-    DenseElementsAttribute, FlatSymbolRefAttribute, FloatAttribute, IntegerAttribute,
-    StringAttribute, TypeAttribute,
+    FlatSymbolRefAttribute, IntegerAttribute, StringAttribute, TypeAttribute,
 };
 use melior::ir::operation::{OperationBuilder, OperationMutLike};
 use melior::ir::r#type::{FunctionType, IntegerType, MemRefType as MlirMemRef};
@@ -38,7 +37,7 @@ use super::CoreLlvmError;
 use crate::ir::{Design, LockAction};
 use crate::lower::core::{LArg, LStmt, PCore};
 use crate::lower::physical::Physical;
-use crate::types::{ArgType, ElemType, MemRefType, Scalar, ScalarType};
+use crate::types::{ArgType, ElemType, InitValue, MemRefType, Scalar, ScalarType};
 
 /// Alignment `aie-standard-lowering` asserts for every buffer it reads.
 const BUFFER_ALIGNMENT: i64 = 32;
@@ -153,25 +152,14 @@ impl<'c, 'd> StdBuilder<'c, 'd> {
     }
 
     /// `dense<[…]>` of a buffer's initial values, read as the physical module writes them.
-    fn dense(&self, ty: &MemRefType, values: &[i64]) -> Result<Attribute<'c>, CoreLlvmError> {
-        let et = self.elem(ty.elem());
-        let elems: Vec<Attribute<'c>> = values
-            .iter()
-            .map(|&v| match ty.elem() {
-                ElemType::F32 | ElemType::Bf16 => {
-                    FloatAttribute::new(self.ctx, et, v as f64).into()
-                }
-                _ => IntegerAttribute::new(et, v).into(),
-            })
-            .collect();
+    fn dense(&self, ty: &MemRefType, values: &[InitValue]) -> Result<Attribute<'c>, CoreLlvmError> {
         let shaped: Type<'c> = melior::ir::r#type::RankedTensorType::new(
             &ty.shape().iter().map(|&d| u64::from(d)).collect::<Vec<_>>(),
-            et,
+            self.elem(ty.elem()),
             None,
         )
         .into();
-        DenseElementsAttribute::new(shaped, &elems)
-            .map(Into::into)
+        crate::emit::dense_attr(shaped, ty, values)
             .map_err(|e| CoreLlvmError::Build(format!("initial value of type {ty}: {e}")))
     }
 
