@@ -207,9 +207,18 @@ pub fn symbol_names(d: &Design, p: &Physical) -> Result<(), LowerError> {
         Some(t) => format!("{kind} on tile {}", d.tile_label(t)),
         None => kind.to_string(),
     };
-    let ends = p.ends.iter().map(|(n, e)| (n.as_str(), ("a FIFO end", Some(e.tile))));
-    let buffers = p.buffers.iter().map(|b| (b.name.as_str(), ("a buffer", Some(b.tile))));
-    let locks = p.locks.iter().map(|l| (l.name.as_str(), ("a lock", Some(l.tile))));
+    let ends = p
+        .ends
+        .iter()
+        .map(|(n, e)| (n.as_str(), ("a FIFO end", Some(e.tile))));
+    let buffers = p
+        .buffers
+        .iter()
+        .map(|b| (b.name.as_str(), ("a buffer", Some(b.tile))));
+    let locks = p
+        .locks
+        .iter()
+        .map(|l| (l.name.as_str(), ("a lock", Some(l.tile))));
     let allocs = p
         .shim_allocs
         .iter()
@@ -221,7 +230,12 @@ pub fn symbol_names(d: &Design, p: &Physical) -> Result<(), LowerError> {
     let kernels = kernels.into_iter().map(|k| (k, ("a kernel", None)));
     let mut seen: rustc_hash::FxHashMap<&str, (&str, Option<TileId>)> =
         rustc_hash::FxHashMap::default();
-    for (name, by) in ends.chain(buffers).chain(locks).chain(allocs).chain(kernels) {
+    for (name, by) in ends
+        .chain(buffers)
+        .chain(locks)
+        .chain(allocs)
+        .chain(kernels)
+    {
         if let Some(first) = seen.insert(name, by) {
             return Err(LowerError::NameClash {
                 name: name.to_string(),

@@ -318,7 +318,9 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
                     out.write_named(a, &a.file_name(&name), &make()?)?;
                 }
             }
-            let (svg, html) = report.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            let (svg, html) = report
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
             for (a, text) in [(Artifact::Svg, svg), (Artifact::Html, html)] {
                 if let Some(text) = text {
                     out.write_named(a, &a.file_name(&name), text.as_bytes())?;

@@ -193,8 +193,16 @@ impl Graph {
                 // alike (most of a row) share one list of (slave, master) index pairs.
                 let sig = Signature {
                     kind,
-                    src: src.iter().zip(&src_ids).map(|(p, (_, own))| (*p, *own)).collect(),
-                    dst: dst.iter().zip(&dst_ids).map(|(q, (_, own))| (*q, *own)).collect(),
+                    src: src
+                        .iter()
+                        .zip(&src_ids)
+                        .map(|(p, (_, own))| (*p, *own))
+                        .collect(),
+                    dst: dst
+                        .iter()
+                        .zip(&dst_ids)
+                        .map(|(q, (_, own))| (*q, *own))
+                        .collect(),
                 };
                 let at = match switches.iter().position(|(s, _)| *s == sig) {
                     Some(at) => at,
