@@ -75,8 +75,8 @@ struct Heap4 {
 }
 
 impl Heap4 {
-    fn push(&mut self, v: NodeId, dist: &[f64]) {
-        let key = |n: NodeId| dist[n as usize];
+    fn push(&mut self, v: NodeId, slots: &[Slot]) {
+        let key = |n: NodeId| slots[n as usize].dist;
         self.d.push(v);
         let idx = self.d.len() - 1;
         if idx == 0 {
@@ -103,8 +103,8 @@ impl Heap4 {
         self.d[k] = v;
     }
 
-    fn pop(&mut self, dist: &[f64]) -> Option<NodeId> {
-        let key = |n: NodeId| dist[n as usize];
+    fn pop(&mut self, slots: &[Slot]) -> Option<NodeId> {
+        let key = |n: NodeId| slots[n as usize].dist;
         let top = *self.d.first()?;
         let last = self.d.pop()?;
         if self.d.is_empty() {
@@ -140,16 +140,33 @@ impl Heap4 {
     }
 }
 
-/// Dijkstra's working arrays, one slot per node, reused from flow to flow: a slot is valid
-/// for the current search only when its stamp is the search's.
-struct Search {
-    stamp: Vec<u32>,
-    search: u32,
-    dist: Vec<f64>,
-    /// 0 white, 1 grey, 2 black.
-    color: Vec<u8>,
+/// One node's state in a search: valid for the current search only when its stamp is the
+/// search's (the slots are reused from flow to flow). Kept together so a relaxation reads one
+/// place.
+#[derive(Clone, Copy)]
+struct Slot {
+    dist: f64,
     /// Predecessor and the edge from it, `NONE` if none.
-    pred: Vec<(NodeId, EdgeId)>,
+    pred: (NodeId, EdgeId),
+    stamp: u32,
+    /// 0 white, 1 grey, 2 black.
+    color: u8,
+}
+
+impl Slot {
+    /// A slot as a search first sees it: white, at infinite distance, no predecessor.
+    const FRESH: Slot = Slot {
+        dist: f64::MAX,
+        pred: (NONE, NONE),
+        stamp: 0,
+        color: 0,
+    };
+}
+
+/// Dijkstra's working arrays, one slot per node, reused from flow to flow.
+struct Search {
+    slots: Vec<Slot>,
+    search: u32,
     /// Destinations still to reach: `goal[n] == search` for each.
     goal: Vec<u32>,
     /// Nodes already on this flow's route: `processed[n] == search`.
@@ -160,33 +177,31 @@ struct Search {
 impl Search {
     fn new(nodes: usize) -> Self {
         Search {
-            stamp: vec![0; nodes],
+            slots: vec![Slot::FRESH; nodes],
             search: 0,
-            dist: vec![f64::MAX; nodes],
-            color: vec![0; nodes],
-            pred: vec![(NONE, NONE); nodes],
             goal: vec![0; nodes],
             processed: vec![0; nodes],
             heap: Heap4 { d: Vec::new() },
         }
     }
 
-    /// Makes node `v`'s slots valid for this search (white, at infinite distance).
-    fn visit(&mut self, v: usize) {
-        if self.stamp[v] != self.search {
-            self.stamp[v] = self.search;
-            self.dist[v] = f64::MAX;
-            self.color[v] = 0;
-            self.pred[v] = (NONE, NONE);
+    /// Node `v`'s slot, made valid for this search first.
+    fn visit(&mut self, v: usize) -> &mut Slot {
+        let search = self.search;
+        let slot = &mut self.slots[v];
+        if slot.stamp != search {
+            *slot = Slot {
+                stamp: search,
+                ..Slot::FRESH
+            };
         }
+        slot
     }
 
     fn pred(&self, v: NodeId) -> (NodeId, EdgeId) {
-        let v = v as usize;
-        if self.stamp[v] == self.search {
-            self.pred[v]
-        } else {
-            (NONE, NONE)
+        match self.slots.get(v as usize) {
+            Some(slot) if slot.stamp == self.search => slot.pred,
+            _ => (NONE, NONE),
         }
     }
 }
@@ -296,41 +311,42 @@ impl Pathfinder {
                 left += 1;
             }
         }
-        s.visit(src as usize);
-        s.dist[src as usize] = 0.0;
-        s.heap.push(src, &s.dist);
-        while let Some(u) = s.heap.pop(&s.dist) {
+        s.visit(src as usize).dist = 0.0;
+        s.heap.push(src, &s.slots);
+        while let Some(u) = s.heap.pop(&s.slots) {
             let ui = u as usize;
-            if s.goal[ui] == s.search && (u == src || s.color[ui] == 1) {
+            let (du, grey) = {
+                let slot = &s.slots[ui];
+                (slot.dist, slot.color == 1)
+            };
+            if s.goal[ui] == s.search && (u == src || grey) {
                 s.goal[ui] = 0;
                 left -= 1;
                 if left == 0 {
                     break;
                 }
             }
-            let du = s.dist[ui];
             for &(v, e) in self.graph.successors(u) {
-                let vi = v as usize;
-                s.visit(vi);
                 let nd = du + self.demand[e as usize];
-                let relax = nd < s.dist[vi];
-                match s.color[vi] {
+                let slot = s.visit(v as usize);
+                let relax = nd < slot.dist;
+                match slot.color {
                     0 => {
                         if relax {
-                            s.dist[vi] = nd;
-                            s.pred[vi] = (u, e);
-                            s.color[vi] = 1;
+                            slot.dist = nd;
+                            slot.pred = (u, e);
+                            slot.color = 1;
                         }
-                        s.heap.push(v, &s.dist);
+                        s.heap.push(v, &s.slots);
                     }
                     1 if relax => {
-                        s.dist[vi] = nd;
-                        s.pred[vi] = (u, e);
+                        slot.dist = nd;
+                        slot.pred = (u, e);
                     }
                     _ => {}
                 }
             }
-            s.color[ui] = 2;
+            s.slots[ui].color = 2;
         }
     }
 
