@@ -31,6 +31,10 @@ use crate::types::Scalar;
 /// The design's MLIR in mlir-aie's custom assembly, or `None` when it holds something this
 /// writer leaves to MLIR.
 pub(crate) fn design(design: &Design) -> Option<String> {
+    // Hand-written DMA programs are printed from the module (`emit/print/dma.rs`).
+    if !design.dma_programs.is_empty() {
+        return None;
+    }
     let mut w = Writer::new(design);
     w.out.push_str("module {\n");
     w.line(

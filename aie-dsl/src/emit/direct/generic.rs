@@ -147,6 +147,11 @@ struct G<'d> {
 /// The design's MLIR in generic form, or `None` when it holds something this writer leaves to
 /// MLIR.
 pub(crate) fn generic(d: &Design) -> Option<String> {
+    // Hand-written DMA programs (multi-block regions, numbered and commented by MLIR's
+    // printer) are left to the module.
+    if !d.dma_programs.is_empty() {
+        return None;
+    }
     // Device-level values in op order: tiles, buffers, locks, cores.
     let mut c = Counters { value: 0, arg: 0 };
     let mut g = G {

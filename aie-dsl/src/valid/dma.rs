@@ -1,0 +1,393 @@
+//! Hand-written DMA programs ([`crate::ir::DmaProgram`]): a compute or mem tile's channel that
+//! exists, one program per channel, BDs the channel can use, buffers and locks the DMA reaches,
+//! lengths and offsets within the buffer, lock values and access patterns within the BD's limits
+//! (mlir-aie's `DMABDOp::verify`, `MemTileDMAOp::verify` and `UseLockOp::verify` in
+//! lib/Dialect/AIE/IR/AIEDialect.cpp at 5ff2ab97d, counted in the hardware's units).
+
+use std::collections::HashMap;
+use std::fmt;
+
+use super::{ValidationError, Validator};
+use crate::ir::{DmaProgram, TileId};
+use crate::target::{regs, DmaDir, TileKind};
+
+/// The channel a hand-written DMA program runs on, for messages: `MM2S channel 0 of compute
+/// tile (0,2)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DmaChannelRef {
+    /// The tile's kind.
+    pub kind: TileKind,
+    /// Column.
+    pub col: u32,
+    /// Row.
+    pub row: u32,
+    /// Direction.
+    pub dir: DmaDir,
+    /// Channel.
+    pub channel: u32,
+}
+
+impl fmt::Display for DmaChannelRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} channel {} of {} ({},{})",
+            self.dir.keyword(),
+            self.channel,
+            self.kind,
+            self.col,
+            self.row
+        )
+    }
+}
+
+/// A problem with a hand-written DMA program. Each names the tile, channel, BD (by position in
+/// the chain, from 0), buffer or lock, and says what to change.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DmaProgramError {
+    /// A program on a shim tile (not expressible yet).
+    #[error("the DMA program on {at}: shim tiles' DMAs are programmed by the runtime sequence here (hand-written `aie.shim_dma` programs are not supported yet); use a shim DMA allocation and runtime transfers")]
+    ShimTile {
+        /// The channel.
+        at: DmaChannelRef,
+    },
+    /// A channel the tile does not have.
+    #[error("the DMA program on {at}: a {} has {} channels 0..={}; use one of those", .at.kind, .at.dir.keyword(), .available.saturating_sub(1))]
+    NoSuchChannel {
+        /// The channel.
+        at: DmaChannelRef,
+        /// Channels per direction on this tile.
+        available: u32,
+    },
+    /// Two programs on one channel.
+    #[error("{at} has two DMA programs (the {first}th and {second}th `dma` call, from 0); a channel runs one chain: merge them into one chain or use another channel")]
+    SameChannel {
+        /// The channel.
+        at: DmaChannelRef,
+        /// Position of the first program among the design's programs.
+        first: usize,
+        /// Position of the second.
+        second: usize,
+    },
+    /// A chain without BDs.
+    #[error("the DMA program on {at} has no BD; add at least one `DmaBd`")]
+    Empty {
+        /// The channel.
+        at: DmaChannelRef,
+    },
+    /// More BDs than the channel can use.
+    #[error("the DMA program on {at} has {bds} BDs, but this channel can use {available} ({why}); shorten the chain")]
+    TooManyBds {
+        /// The channel.
+        at: DmaChannelRef,
+        /// BDs in the chain.
+        bds: usize,
+        /// BDs the channel can use.
+        available: u32,
+        /// Which BDs the channel draws on.
+        why: &'static str,
+    },
+    /// A buffer another tile holds.
+    #[error("BD {bd} of the DMA program on {at} moves buffer `{buffer}` of tile ({bcol},{brow}), but this DMA reaches only its own tile's memory here (mlir-aie: \"Core tile DMAs can only access a buffer in the same tile\"; mem-tile neighbours are not supported yet); place the buffer on ({},{}) or program the DMA of its tile", .at.col, .at.row)]
+    BufferElsewhere {
+        /// The channel.
+        at: DmaChannelRef,
+        /// The BD's position in the chain.
+        bd: usize,
+        /// The buffer.
+        buffer: String,
+        /// The buffer's column.
+        bcol: u32,
+        /// The buffer's row.
+        brow: u32,
+    },
+    /// A lock another tile holds.
+    #[error("BD {bd} of the DMA program on {at} uses lock `{lock}` of tile ({lcol},{lrow}), but this DMA uses only its own tile's locks here (mlir-aie: \"can only access a lock in the same tile\"); use a lock of ({},{})", .at.col, .at.row)]
+    LockElsewhere {
+        /// The channel.
+        at: DmaChannelRef,
+        /// The BD's position in the chain.
+        bd: usize,
+        /// The lock.
+        lock: String,
+        /// The lock's column.
+        lcol: u32,
+        /// The lock's row.
+        lrow: u32,
+    },
+    /// An acquire without a release or the other way round.
+    #[error("BD {bd} of the DMA program on {at} {has} a lock but does not {missing} one; a BD's lock fields take both or neither (mlir-aie's CDO writer sets both from the block): add the {missing}, or drop the {has_noun}")]
+    HalfLocked {
+        /// The channel.
+        at: DmaChannelRef,
+        /// The BD's position in the chain.
+        bd: usize,
+        /// `acquires` or `releases`.
+        has: &'static str,
+        /// `release` or `acquire`.
+        missing: &'static str,
+        /// `acquire` or `release`.
+        has_noun: &'static str,
+    },
+    /// A lock value above the lock maximum.
+    #[error("BD {bd} of the DMA program on {at} {verb} lock `{lock}` by {value}, above the largest lock value {max}; use at most {max}")]
+    LockValue {
+        /// The channel.
+        at: DmaChannelRef,
+        /// The BD's position in the chain.
+        bd: usize,
+        /// `acquires` or `releases`.
+        verb: &'static str,
+        /// The lock.
+        lock: String,
+        /// The value.
+        value: u32,
+        /// The largest lock value.
+        max: u32,
+    },
+    /// Offset and length that leave the buffer or break the BD's units.
+    #[error("BD {bd} of the DMA program on {at} over buffer `{buffer}` ({elements} elements): {problem}")]
+    Extent {
+        /// The channel.
+        at: DmaChannelRef,
+        /// The BD's position in the chain.
+        bd: usize,
+        /// The buffer.
+        buffer: String,
+        /// Elements of the buffer.
+        elements: u64,
+        /// What is wrong and what to change.
+        problem: String,
+    },
+}
+
+impl Validator<'_> {
+    /// Checks every hand-written DMA program.
+    pub(super) fn dma_programs(&mut self) {
+        let d = self.d;
+        let mut channels: HashMap<(TileId, DmaDir, u32), usize> = HashMap::new();
+        for (k, p) in d.dma_programs.iter().enumerate() {
+            let what = || format!("DMA program {k} ({} {})", p.dir.keyword(), p.channel);
+            let Some((col, row, kind)) = self.tile(p.tile, what) else {
+                continue;
+            };
+            let at = DmaChannelRef {
+                kind,
+                col,
+                row,
+                dir: p.dir,
+                channel: p.channel,
+            };
+            if kind == TileKind::Shim {
+                self.push(DmaProgramError::ShimTile { at }.into());
+                continue;
+            }
+            let available = d.device.resources(kind).dma_channels;
+            if p.channel >= available {
+                self.push(DmaProgramError::NoSuchChannel { at, available }.into());
+                continue;
+            }
+            if let Some(&first) = channels.get(&(p.tile, p.dir, p.channel)) {
+                self.push(
+                    DmaProgramError::SameChannel {
+                        at,
+                        first,
+                        second: k,
+                    }
+                    .into(),
+                );
+            } else {
+                channels.insert((p.tile, p.dir, p.channel), k);
+            }
+            self.dma_program(k, p, at);
+        }
+    }
+
+    fn dma_program(&mut self, k: usize, p: &DmaProgram, at: DmaChannelRef) {
+        let d = self.d;
+        if p.bds.is_empty() {
+            self.push(DmaProgramError::Empty { at }.into());
+            return;
+        }
+        let model = d.device.model();
+        let (available, why) = match at.kind {
+            TileKind::Mem => (
+                model.mem_tile_bds_per_parity(),
+                "a mem tile's even channels draw on its lower half of BDs, odd channels on the upper half",
+            ),
+            _ => (
+                d.device.resources(at.kind).bds,
+                "every BD of the tile's DMA",
+            ),
+        };
+        if p.bds.len() > available as usize {
+            self.push(
+                DmaProgramError::TooManyBds {
+                    at,
+                    bds: p.bds.len(),
+                    available,
+                    why,
+                }
+                .into(),
+            );
+        }
+        let Some(dma_regs) = regs::dma(at.kind) else {
+            return;
+        };
+        let max_lock = model.max_lock_value;
+        for (j, bd) in p.bds.iter().enumerate() {
+            let what = || format!("BD {j} of DMA program {k} ({at})");
+            // Locks: on this tile, both or neither, values within the lock's range.
+            for (lock, verb) in [(bd.acquire, "acquires"), (bd.release, "releases")] {
+                let Some((lock, value)) = lock else { continue };
+                let Some(l) = d.locks.get(lock) else {
+                    self.push(ValidationError::ForeignHandle {
+                        what: what(),
+                        object: format!("lock handle {lock:?}"),
+                        design: d.name.clone(),
+                    });
+                    continue;
+                };
+                if l.tile != p.tile {
+                    if let Some((lcol, lrow)) = d.coords(l.tile) {
+                        self.push(
+                            DmaProgramError::LockElsewhere {
+                                at,
+                                bd: j,
+                                lock: l.name.clone(),
+                                lcol,
+                                lrow,
+                            }
+                            .into(),
+                        );
+                    }
+                }
+                if value > max_lock {
+                    self.push(
+                        DmaProgramError::LockValue {
+                            at,
+                            bd: j,
+                            verb,
+                            lock: l.name.clone(),
+                            value,
+                            max: max_lock,
+                        }
+                        .into(),
+                    );
+                }
+            }
+            match (bd.acquire.is_some(), bd.release.is_some()) {
+                (true, false) => self.push(
+                    DmaProgramError::HalfLocked {
+                        at,
+                        bd: j,
+                        has: "acquires",
+                        missing: "release",
+                        has_noun: "acquire",
+                    }
+                    .into(),
+                ),
+                (false, true) => self.push(
+                    DmaProgramError::HalfLocked {
+                        at,
+                        bd: j,
+                        has: "releases",
+                        missing: "acquire",
+                        has_noun: "release",
+                    }
+                    .into(),
+                ),
+                _ => {}
+            }
+            // The buffer: on this tile, the transfer within it.
+            let Some(b) = d.buffers.get(bd.buffer) else {
+                self.push(ValidationError::ForeignHandle {
+                    what: what(),
+                    object: format!("buffer handle {:?}", bd.buffer),
+                    design: d.name.clone(),
+                });
+                continue;
+            };
+            if b.tile != p.tile {
+                if let Some((bcol, brow)) = d.coords(b.tile) {
+                    self.push(
+                        DmaProgramError::BufferElsewhere {
+                            at,
+                            bd: j,
+                            buffer: b.name.clone(),
+                            bcol,
+                            brow,
+                        }
+                        .into(),
+                    );
+                }
+                continue;
+            }
+            let elements = b.ty.elements();
+            let eb = u64::from(b.ty.elem().bytes());
+            let extent = |problem: String| {
+                ValidationError::from(DmaProgramError::Extent {
+                    at,
+                    bd: j,
+                    buffer: b.name.clone(),
+                    elements,
+                    problem,
+                })
+            };
+            let offset = u64::from(bd.offset);
+            let len = match bd.len {
+                Some(n) => u64::from(n),
+                None => elements.saturating_sub(offset),
+            };
+            if len == 0 {
+                self.push(extent(format!(
+                    "it moves no element (offset {offset}); give it a length of at least one 32-bit word"
+                )));
+                continue;
+            }
+            if bd.dims.is_empty() {
+                if offset.checked_add(len).is_none_or(|end| end > elements) {
+                    self.push(extent(format!("elements {offset}..{} lie past its end; shorten the length or lower the offset", offset.saturating_add(len))));
+                    continue;
+                }
+            } else {
+                // The pattern's last element, from the offset, stays in the buffer, and the
+                // length does not run the outermost dimension past the pattern.
+                let steps = bd
+                    .dims
+                    .iter()
+                    .try_fold(1u64, |a, x| a.checked_mul(u64::from(x.size)));
+                if steps.is_none_or(|s| len > s) {
+                    self.push(extent(format!("the length {len} is more than the access pattern's {} elements; make the length at most the product of the sizes", steps.map_or_else(|| "too many".to_string(), |s| s.to_string()))));
+                    continue;
+                }
+                if let Some(problem) =
+                    crate::lower::check::layout_problem(&bd.dims, elements, eb, dma_regs.dims)
+                {
+                    self.push(extent(problem));
+                    continue;
+                }
+                let last = bd.dims.iter().fold(0u64, |a, x| {
+                    a.saturating_add(
+                        u64::from(x.stride).saturating_mul(u64::from(x.size).saturating_sub(1)),
+                    )
+                });
+                if offset.saturating_add(last) >= elements {
+                    self.push(extent(format!("from the offset {offset}, the access pattern reaches element {} (mlir-aie: \"out of bounds access in buffer\"); lower the offset or shrink the pattern", offset.saturating_add(last))));
+                    continue;
+                }
+            }
+            let (len_bytes, offset_bytes) = (len.saturating_mul(eb), offset.saturating_mul(eb));
+            if len_bytes % 4 != 0 {
+                self.push(extent(format!("it moves {len} × {eb} bytes, not a multiple of 4 bytes (mlir-aie: \"transfer length must be multiple of 4\"); make the length a multiple of {}", 4 / eb.clamp(1, 4))));
+            }
+            if offset_bytes % 4 != 0 {
+                self.push(extent(format!("it starts {offset_bytes} bytes into the buffer, not on a 32-bit word (mlir-aie: \"bd address must be 4 byte (32b) aligned\"); make the offset a multiple of {}", 4 / eb.clamp(1, 4))));
+            }
+            let max_words = u64::from(dma_regs.bd.length.field.max());
+            if len_bytes / 4 > max_words {
+                self.push(extent(format!("it moves {} 32-bit words, but a {} BD's length field holds at most {max_words}; split the transfer over more BDs", len_bytes / 4, at.kind)));
+            }
+        }
+    }
+}
