@@ -1,0 +1,787 @@
+//! Hand-written DMA programs for placed buffers (`DesignBuilder::dma`), against mlir-aie's
+//! `aie-assign-bd-ids` lit test (test/Passes/assign-bd-ids/basic.mlir at 5ff2ab97d, its input
+//! and CHECK lines), mlir-aie's ObjectFIFO transform (which appends a FIFO's channel to the
+//! tile's existing `aie.mem` after the user's channels), and aie-rt's BD register layout
+//! (driver/src/global/xaiemlgbl_params.h: `XAIEMLGBL_MEMORY_MODULE_DMA_BD0_*`), plus every
+//! validation rule on both sides of its boundary.
+
+use aie_dsl::back::cdo::{self, stream, CdoOptions};
+use aie_dsl::ir::TileId;
+use aie_dsl::lower::physical::Physical;
+use aie_dsl::prelude::*;
+use aie_dsl::valid::{DmaChannelRef, DmaProgramError, ValidationError};
+
+mod common;
+use common::i32s;
+
+/// The validation problems of `d`, or an empty list when it is valid.
+fn problems(d: &DesignBuilder) -> Vec<ValidationError> {
+    match aie_dsl::valid::check(d.design()) {
+        Ok(()) => Vec::new(),
+        Err(e) => e.errors,
+    }
+}
+
+/// The one DMA-program problem of `d`.
+fn dma_problem(d: &DesignBuilder) -> DmaProgramError {
+    let p = problems(d);
+    let found: Vec<&DmaProgramError> = p
+        .iter()
+        .filter_map(|e| match e {
+            ValidationError::DmaProgram(x) => Some(x),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "{p:#?}");
+    found[0].clone()
+}
+
+/// Lowers `d` and returns the physical design and its MLIR, checking on the way that the design
+/// MLIR passes MLIR's verifier and that the direct physical writer gives the MLIR path's bytes.
+fn lowered(d: DesignBuilder) -> (Validated, Physical, String) {
+    let v = d.finish().unwrap();
+    aie_dsl::emit::emit(&v).expect("the design's MLIR verifies");
+    let low = aie_dsl::lower::lower(&v).unwrap();
+    let phys = low.physical.clone();
+    let text = aie_dsl::emit::emit_physical(&v, &phys).unwrap().mlir;
+    let direct = aie_dsl::emit::physical_direct(&v, &phys).expect("written directly");
+    assert_eq!(direct, text, "direct and MLIR paths agree");
+    (v, phys, text)
+}
+
+/// A core that fills `ping`/`pong` under two locks and a DMA program that sends them out of the
+/// core tile's MM2S 0, through a placed flow, to the shim.
+fn core_sender() -> (DesignBuilder, ComputeTile) {
+    let mut d = DesignBuilder::new("sender", Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let ping = d.buffer(core, "ping", i32s(256));
+    let pong = d.buffer(core, "pong", i32s(256));
+    let full = d.lock(core, "full", None, 0);
+    let empty = d.lock(core, "empty", None, 2);
+    d.dma(
+        DmaChain::new(core, DmaDir::Mm2s, 0)
+            .bd(DmaBd::new(ping).acquire(full, 1).release(empty, 1))
+            .bd(DmaBd::new(pong).acquire(full, 1).release(empty, 1)),
+    );
+    d.flow(core, WireBundle::Dma, 0, shim, WireBundle::Dma, 0);
+    (d, core)
+}
+
+// ---- assign-bd-ids/basic.mlir ------------------------------------------------------------------
+
+/// The second case of test/Passes/assign-bd-ids/basic.mlir: a mem tile's four channels, each a
+/// one-BD chain that loops, declared S2MM 0, MM2S 1, S2MM 1, MM2S 0.
+///
+/// Its CHECK lines (the `VAL_n` bound to the buffers `in` and `out`):
+/// ```text
+/// aie.dma_bd(%[[VAL_1]] : memref<16xi32>, 0, 128, [<size = 2, stride = 1>, <size = 3, stride = 2>, <size = 2, stride = 4>, <size = 1, stride = 1>]) {bd_id = 0 : i32, next_bd_id = 0 : i32}
+/// aie.dma_bd(%[[VAL_1]] : memref<16xi32>, 0, 16) {bd_id = 24 : i32, next_bd_id = 24 : i32}
+/// aie.dma_bd(%[[VAL_2]] : memref<16xi32>, 0, 16) {bd_id = 25 : i32, next_bd_id = 25 : i32}
+/// aie.dma_bd(%[[VAL_2]] : memref<16xi32>, 0, 16) {bd_id = 1 : i32, next_bd_id = 1 : i32}
+/// ```
+/// Two changes, both stated: the device is npu1 (the test's xcve2302 is not a target here; both
+/// are AIE2 mem tiles with 48 BDs split by channel parity), and the first BD moves 12 elements,
+/// the pattern's 2·3·2·1, where the test says 128 (validation rejects a length past the
+/// pattern, which would read outside the 16-element buffer).
+#[test]
+fn mem_tile_bd_ids_as_in_mlir_aie_assign_bd_ids_basic() {
+    let mut d = DesignBuilder::new("aie_module", Device::Npu1);
+    let t01 = d.mem_tile(2);
+    let inb = d.buffer(t01, "in", i32s(16));
+    let outb = d.buffer(t01, "out", i32s(16));
+    let l0 = d.lock(t01, "l01_0", Some(0), 1);
+    let l1 = d.lock(t01, "l01_1", Some(1), 0);
+    let l2 = d.lock(t01, "l01_2", Some(2), 1);
+    let l3 = d.lock(t01, "l01_3", Some(3), 0);
+    let dims = [
+        Dim::new(2, 1),
+        Dim::new(3, 2),
+        Dim::new(2, 4),
+        Dim::new(1, 1),
+    ];
+    d.dma(
+        DmaChain::new(t01, DmaDir::S2mm, 0).bd(DmaBd::new(inb)
+            .len(12)
+            .dims(dims)
+            .acquire(l0, 1)
+            .release(l1, 1)),
+    );
+    d.dma(
+        DmaChain::new(t01, DmaDir::Mm2s, 1)
+            .bd(DmaBd::new(inb).len(16).acquire(l1, 1).release(l0, 1)),
+    );
+    d.dma(
+        DmaChain::new(t01, DmaDir::S2mm, 1)
+            .bd(DmaBd::new(outb).len(16).acquire(l2, 1).release(l3, 1)),
+    );
+    d.dma(
+        DmaChain::new(t01, DmaDir::Mm2s, 0)
+            .bd(DmaBd::new(outb).len(16).acquire(l3, 1).release(l2, 1)),
+    );
+    let (v, phys, text) = lowered(d);
+    let expected = [
+        "aie.dma_bd(%in : memref<16xi32>, 0, 12, [<size = 2, stride = 1>, <size = 3, stride = 2>, <size = 2, stride = 4>, <size = 1, stride = 1>]) {bd_id = 0 : i32, next_bd_id = 0 : i32}",
+        "aie.dma_bd(%in : memref<16xi32>, 0, 16) {bd_id = 24 : i32, next_bd_id = 24 : i32}",
+        "aie.dma_bd(%out : memref<16xi32>, 0, 16) {bd_id = 25 : i32, next_bd_id = 25 : i32}",
+        "aie.dma_bd(%out : memref<16xi32>, 0, 16) {bd_id = 1 : i32, next_bd_id = 1 : i32}",
+    ];
+    let bds: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("aie.dma_bd"))
+        .collect();
+    assert_eq!(bds, expected, "{text}");
+    // The input's BD blocks, as the test writes them (quoted lock actions are the same op).
+    let design = aie_dsl::emit::emit(&v).unwrap().mlir;
+    for line in [
+        "aie.use_lock(%l01_0, AcquireGreaterEqual, 1)",
+        "aie.dma_bd(%in : memref<16xi32>, 0, 12, [<size = 2, stride = 1>, <size = 3, stride = 2>, <size = 2, stride = 4>, <size = 1, stride = 1>])",
+        "aie.use_lock(%l01_1, Release, 1)",
+        "aie.dma_bd(%out : memref<16xi32>, 0, 16)",
+        "%memtile_dma_2_1 = aie.memtile_dma(%mem_tile_2_1) {",
+        "aie.end",
+    ] {
+        assert!(design.contains(line), "{line}\n{design}");
+    }
+    for start in [
+        "aie.dma_start(S2MM, 0, ",
+        "aie.dma_start(MM2S, 1, ",
+        "aie.dma_start(S2MM, 1, ",
+        "aie.dma_start(MM2S, 0, ",
+    ] {
+        assert!(design.contains(start), "{start}\n{design}");
+    }
+    assert_eq!(phys.dmas.len(), 1);
+    // The CDO takes them too: every BD and start queue, mem-tile parity included.
+    cdo::write(&v, &phys, &CdoOptions::default()).unwrap();
+}
+
+/// The first case of test/Passes/assign-bd-ids/basic.mlir, in AIE2's lock protocol: a compute
+/// tile's two channels of three BDs each that loop, and a mem tile's four channels of one BD each
+/// that do not (`loop = false`, `repeat_count = 10`). CHECK lines: the compute tile's BDs get
+/// ids 0, 1, 2 (next 1, 2, 0) and 3, 4, 5 (next 4, 5, 3); the mem tile's, declared S2MM 0,
+/// MM2S 0, S2MM 1, MM2S 1, get 0, 1, 24, 25 and no next BD. (The test's BDs omit offset and
+/// length, so aie-opt prints `aie.dma_bd(%buf : memref<32xi32>)`; ours always carry both, as
+/// the ObjectFIFO transform's do.)
+#[test]
+fn compute_and_mem_tile_bd_ids_as_in_mlir_aie_assign_bd_ids_basic() {
+    let mut d = DesignBuilder::new("basic", Device::Npu1);
+    let _shim = d.shim_tile(0);
+    let t01 = d.mem_tile(0);
+    let t02 = d.compute_tile(0, 2);
+    let double_buffer = d.buffer(t02, "double_buffer", i32s(32));
+    let buffer_0_1 = d.buffer(t01, "buffer_0_1", i32s(32));
+    let x = d.lock(t02, "lock_X", None, 1);
+    let y = d.lock(t02, "lock_Y", None, 0);
+    let three = |d: &mut DesignBuilder, ch: u32| {
+        let bd = DmaBd::new(double_buffer).acquire(x, 1).release(y, 1);
+        d.dma(
+            DmaChain::new(t02, DmaDir::S2mm, ch)
+                .bd(bd.clone())
+                .bd(bd.clone())
+                .bd(bd),
+        );
+    };
+    three(&mut d, 0);
+    three(&mut d, 1);
+    let mut pairs = Vec::new();
+    for i in 0..4 {
+        pairs.push(d.lock(t01, format!("lock_0_1_{i}"), None, 1 - i % 2));
+    }
+    for (dir, ch, acq, rel) in [
+        (DmaDir::S2mm, 0, 0, 1),
+        (DmaDir::Mm2s, 0, 1, 0),
+        (DmaDir::S2mm, 1, 2, 3),
+        (DmaDir::Mm2s, 1, 3, 2),
+    ] {
+        d.dma(
+            DmaChain::new(t01, dir, ch)
+                .bd(DmaBd::new(buffer_0_1)
+                    .acquire(pairs[acq], 1)
+                    .release(pairs[rel], 1))
+                .ends()
+                .repeat_count(10),
+        );
+    }
+    let (v, phys, text) = lowered(d);
+    let ids = |t: TileId| -> Vec<(u32, Option<u32>)> {
+        phys.dmas[&t]
+            .iter()
+            .flat_map(|c| c.bds.iter().map(|b| (b.bd_id, b.next_bd_id)))
+            .collect()
+    };
+    assert_eq!(
+        ids(t02.into()),
+        [
+            (0, Some(1)),
+            (1, Some(2)),
+            (2, Some(0)),
+            (3, Some(4)),
+            (4, Some(5)),
+            (5, Some(3))
+        ]
+    );
+    assert_eq!(
+        ids(t01.into()),
+        [(0, None), (1, None), (24, None), (25, None)]
+    );
+    for line in [
+        "aie.dma_bd(%double_buffer : memref<32xi32>, 0, 32) {bd_id = 2 : i32, next_bd_id = 0 : i32}",
+        "aie.dma_bd(%double_buffer : memref<32xi32>, 0, 32) {bd_id = 5 : i32, next_bd_id = 3 : i32}",
+        "aie.dma_bd(%buffer_0_1 : memref<32xi32>, 0, 32) {bd_id = 24 : i32}",
+        "aie.dma_start(MM2S, 1, ^bb7, ^bb8, repeat_count = 10)",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    // The design's MLIR says `repeat_count` the same way (mlir-aie's assembly format:
+    // `(dir, channel, ^dest, ^chain (, repeat_count = N)?)`).
+    let design = aie_dsl::emit::emit(&v).unwrap().mlir;
+    assert!(design.contains("aie.dma_start(S2MM, 0, ^bb1, ^bb2, repeat_count = 10)"));
+}
+
+// ---- where the programs go ---------------------------------------------------------------------
+
+/// mlir-aie's `DMAChannelAnalysis` counts the user's `dma_start` channels as taken, and
+/// `createAIETileDMA` appends a FIFO's channel to the tile's existing `aie.mem`: the FIFO end
+/// on the same tile takes the next free channel, after the hand-written ones in block order (so
+/// its BDs get the next ids).
+#[test]
+fn a_fifo_on_the_same_tile_takes_the_next_channel_after_the_program() {
+    let (mut d, core) = core_sender();
+    let shim = d.shim_tile(0);
+    let f = d.fifo("f", shim, [core], 2, i32s(64));
+    d.runtime(|rt| {
+        let a = rt.arg(i32s(64));
+        rt.fill(f, a, Transfer::linear(64));
+        rt.wait(f);
+    });
+    // The placed program sends on MM2S 0; the FIFO's consumer end is S2MM 0 (free), so give the
+    // core a second program on S2MM 0 to see the FIFO move to S2MM 1.
+    let sink = d.buffer(core, "sink", i32s(64));
+    let l = d.lock(core, "sink_lock", None, 1);
+    let l2 = d.lock(core, "sink_full", None, 0);
+    d.dma(DmaChain::new(core, DmaDir::S2mm, 0).bd(DmaBd::new(sink).acquire(l, 1).release(l2, 1)));
+    d.flow(shim, WireBundle::Dma, 1, core, WireBundle::Dma, 0);
+    let (_, phys, _) = lowered(d);
+    let chans: Vec<(DmaDir, u32, Vec<u32>)> = phys.dmas[&TileId::from(core)]
+        .iter()
+        .map(|c| (c.dir, c.index, c.bds.iter().map(|b| b.bd_id).collect()))
+        .collect();
+    assert_eq!(
+        chans,
+        [
+            (DmaDir::Mm2s, 0, vec![0, 1]),
+            (DmaDir::S2mm, 0, vec![2]),
+            (DmaDir::S2mm, 1, vec![3, 4]),
+        ]
+    );
+}
+
+/// A chain that ends takes away the end block's single predecessor, which mlir-aie's transform
+/// needs to link a FIFO's channel into the region; rejected rather than a channel never started.
+#[test]
+fn an_ending_chain_beside_a_fifo_channel_is_rejected() {
+    let mut d = DesignBuilder::new("ends", Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let b = d.buffer(core, "b", i32s(64));
+    let l = d.lock(core, "l", None, 1);
+    let l2 = d.lock(core, "l2", None, 0);
+    d.dma(
+        DmaChain::new(core, DmaDir::Mm2s, 0)
+            .bd(DmaBd::new(b).acquire(l, 1).release(l2, 1))
+            .ends(),
+    );
+    d.flow(core, WireBundle::Dma, 0, shim, WireBundle::Dma, 0);
+    let f = d.fifo("f", shim, [core], 2, i32s(64));
+    d.runtime(|rt| {
+        let a = rt.arg(i32s(64));
+        rt.fill(f, a, Transfer::linear(64));
+        rt.wait(f);
+    });
+    let v = d.finish().unwrap();
+    let err = aie_dsl::lower::lower(&v).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        matches!(err, aie_dsl::lower::LowerError::PlacedDma { .. }),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("(0,2)") && msg.contains("MM2S channel 0") && msg.contains("looped()"),
+        "{msg}"
+    );
+}
+
+// ---- the CDO -----------------------------------------------------------------------------------
+
+/// The block writes of a CDO file.
+fn blocks(bytes: &[u8]) -> Vec<(u64, Vec<u32>)> {
+    stream::decode(bytes)
+        .unwrap()
+        .into_iter()
+        .filter_map(|(_, c)| match c {
+            stream::Command::Block { addr, data } => Some((addr, data)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The single writes of a CDO file.
+fn writes(bytes: &[u8]) -> Vec<(u64, u32)> {
+    stream::decode(bytes)
+        .unwrap()
+        .into_iter()
+        .filter_map(|(_, c)| match c {
+            stream::Command::Write { addr, value } => Some((addr, value)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The core sender's two BDs, read back field by field with aie-rt's AIE-ML tile DMA layout
+/// (`XAIEMLGBL_MEMORY_MODULE_DMA_BD0_0` at 0x1D000, BDs 0x20 apart; word 0: base address in
+/// words at bit 14, length in words at bit 0; word 5: next BD at 27, use-next-BD 26, valid 25,
+/// release value 18 (7 bits, signed), release id 13, acquire enable 12, acquire value 5 (7 bits,
+/// signed; AcquireGreaterEqual v is written as −v), acquire id 0), and the MM2S 0 start queue
+/// (`..._DMA_MM2S_0_START_QUEUE` at 0x1DE14: start BD at bit 0, repeat count at 16).
+#[test]
+fn the_cdo_bds_read_back_as_aie_rt_lays_them_out() {
+    let (d, _) = core_sender();
+    let (v, phys, _) = lowered(d);
+    let init = cdo::write(&v, &phys, &CdoOptions::default()).unwrap().init;
+    let tile = 2u64 << 20; // (0,2): row at bit 20, column at bit 25
+    let bd = |n: u64| {
+        blocks(&init)
+            .into_iter()
+            .find(|(a, _)| *a == tile + 0x1D000 + 0x20 * n)
+            .unwrap_or_else(|| panic!("BD {n} of (0,2)"))
+            .1
+    };
+    let addr = |name: &str| phys.buffer(name).unwrap().address;
+    let lock = |name: &str| phys.lock(name).unwrap().id;
+    let (full, empty) = (lock("full"), lock("empty"));
+    for (n, buf, next) in [(0, "ping", 1u32), (1, "pong", 0)] {
+        let w = bd(n);
+        assert_eq!(w.len(), 6);
+        assert_eq!(w[0] >> 14, addr(buf) / 4, "base address of BD {n}");
+        assert_eq!(w[0] & 0x3FFF, 256, "length of BD {n} in words");
+        assert_eq!(w[1..5], [0, 0, 0, 0], "no packet header or dims");
+        let w5 = w[5];
+        assert_eq!((w5 >> 27) & 0xF, next, "next BD");
+        assert_eq!((w5 >> 26) & 1, 1, "use next BD");
+        assert_eq!((w5 >> 25) & 1, 1, "valid");
+        assert_eq!((w5 >> 18) & 0x7F, 1, "release value");
+        assert_eq!((w5 >> 13) & 0xF, empty, "release lock id");
+        assert_eq!((w5 >> 12) & 1, 1, "acquire enabled");
+        assert_eq!((w5 >> 5) & 0x7F, 0x7F, "acquire value −1 (≥ 1)");
+        assert_eq!(w5 & 0xF, full, "acquire lock id");
+    }
+    let queue = writes(&init)
+        .into_iter()
+        .find(|(a, _)| *a == tile + 0x1DE14)
+        .expect("MM2S 0 start queue of (0,2)")
+        .1;
+    assert_eq!(queue & 0xF, 0, "starts at BD 0");
+    assert_eq!((queue >> 16) & 0xFF, 0, "runs once (repeat_count 0)");
+    // The lock initial values the core and DMA start from.
+    assert_eq!(phys.lock("empty").unwrap().init, 2);
+}
+
+/// An ending chain with `repeat_count` and an n-d pattern on a compute tile: no next BD, the
+/// repeat count in the start queue, and the dimensions in words 2 and 3 (aie-rt: D0 step at
+/// bit 0 and D1 step at bit 13 of word 2, D0 wrap at 13 and D1 wrap at 21 of word 3, D2 step at
+/// bit 0 of word 3; steps stored minus one).
+#[test]
+fn an_ending_nd_chain_in_the_cdo() {
+    let mut d = DesignBuilder::new("nd", Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let b = d.buffer(core, "tiles", i32s(64));
+    let l = d.lock(core, "ready", None, 1);
+    let l2 = d.lock(core, "done", None, 0);
+    // 8 × 8 transposed: 8 columns of 8 elements 8 apart.
+    d.dma(
+        DmaChain::new(core, DmaDir::Mm2s, 1)
+            .bd(DmaBd::new(b)
+                .dims([Dim::new(8, 1), Dim::new(8, 8)])
+                .acquire(l, 1)
+                .release(l2, 1))
+            .ends()
+            .repeat_count(3),
+    );
+    d.flow(core, WireBundle::Dma, 1, shim, WireBundle::Dma, 0);
+    let (v, phys, text) = lowered(d);
+    assert!(text.contains(
+        "aie.dma_bd(%tiles : memref<64xi32>, 0, 64, [<size = 8, stride = 1>, <size = 8, stride = 8>]) {bd_id = 0 : i32}"
+    ));
+    assert!(text.contains("aie.dma_start(MM2S, 1, ^bb1, ^bb2, repeat_count = 3)"));
+    let init = cdo::write(&v, &phys, &CdoOptions::default()).unwrap().init;
+    let tile = 2u64 << 20;
+    let w = blocks(&init)
+        .into_iter()
+        .find(|(a, _)| *a == tile + 0x1D000)
+        .unwrap()
+        .1;
+    assert_eq!((w[5] >> 26) & 1, 0, "no next BD");
+    assert_eq!(w[0] & 0x3FFF, 64);
+    // Innermost first: D0 = {stride 8, size 8}, D1 = {stride 1, size 8}.
+    assert_eq!(w[2] & 0x1FFF, 8 - 1, "D0 step");
+    assert_eq!((w[2] >> 13) & 0x1FFF, 1 - 1, "D1 step");
+    assert_eq!((w[3] >> 13) & 0xFF, 8, "D0 wrap");
+    let queue = writes(&init)
+        .into_iter()
+        .find(|(a, _)| *a == tile + 0x1DE1C)
+        .expect("MM2S 1 start queue")
+        .1;
+    assert_eq!((queue >> 16) & 0xFF, 3, "repeat count");
+}
+
+// ---- validation --------------------------------------------------------------------------------
+
+#[test]
+fn a_valid_program_passes_and_shows_in_the_resource_estimate() {
+    let (d, core) = core_sender();
+    assert!(problems(&d).is_empty());
+    let est = aie_dsl::valid::resources::estimate(d.design());
+    let u = &est[&TileId::from(core)];
+    assert_eq!(u.bd_count(), 2);
+    assert_eq!(
+        u.channels(DmaDir::Mm2s).len(),
+        1,
+        "the flow and the program share the channel"
+    );
+}
+
+/// A compute tile (0,2) with a 64-element i32 buffer `b`, locks `a` (init 1) and `r`, a flow
+/// from MM2S 0, and the program `chain` makes from them.
+fn one(
+    ty: MemRefType,
+    chain: impl FnOnce(
+        ComputeTile,
+        aie_dsl::ir::BufferId,
+        aie_dsl::ir::LockId,
+        aie_dsl::ir::LockId,
+    ) -> DmaChain,
+) -> DesignBuilder {
+    let mut d = DesignBuilder::new("one", Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let b = d.buffer(core, "b", ty);
+    let a = d.lock(core, "a", None, 1);
+    let r = d.lock(core, "r", None, 0);
+    d.dma(chain(core, b, a, r));
+    d.flow(core, WireBundle::Dma, 0, shim, WireBundle::Dma, 0);
+    d
+}
+
+fn at(dir: DmaDir, channel: u32) -> DmaChannelRef {
+    DmaChannelRef {
+        kind: TileKind::Compute,
+        col: 0,
+        row: 2,
+        dir,
+        channel,
+    }
+}
+
+fn mm2s0(
+    bd: impl Fn(aie_dsl::ir::BufferId, aie_dsl::ir::LockId, aie_dsl::ir::LockId) -> DmaBd,
+    ty: MemRefType,
+) -> DesignBuilder {
+    one(ty, |core, b, a, r| {
+        DmaChain::new(core, DmaDir::Mm2s, 0).bd(bd(b, a, r))
+    })
+}
+
+#[test]
+fn channels_exist_on_the_tile() {
+    // A compute tile has channels 0 and 1 per direction (target model: npu1 COMPUTE).
+    let ok = one(i32s(64), |c, b, a, r| {
+        DmaChain::new(c, DmaDir::S2mm, 1).bd(DmaBd::new(b).acquire(a, 1).release(r, 1))
+    });
+    assert!(problems(&ok).is_empty());
+    let bad = one(i32s(64), |c, b, a, r| {
+        DmaChain::new(c, DmaDir::S2mm, 2).bd(DmaBd::new(b).acquire(a, 1).release(r, 1))
+    });
+    let e = dma_problem(&bad);
+    assert_eq!(
+        e,
+        DmaProgramError::NoSuchChannel {
+            at: at(DmaDir::S2mm, 2),
+            available: 2
+        }
+    );
+    assert!(
+        e.to_string()
+            .contains("S2MM channel 2 of compute tile (0,2)"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("0..=1"), "{e}");
+    // u32::MAX is the same error, not an overflow.
+    let edge = one(i32s(64), |c, b, _, _| {
+        DmaChain::new(c, DmaDir::S2mm, u32::MAX).bd(DmaBd::new(b))
+    });
+    assert!(matches!(
+        dma_problem(&edge),
+        DmaProgramError::NoSuchChannel { .. }
+    ));
+}
+
+#[test]
+fn one_program_per_channel() {
+    let mut d = one(i32s(64), |c, b, _, _| {
+        DmaChain::new(c, DmaDir::Mm2s, 0).bd(DmaBd::new(b))
+    });
+    let core = d.compute_tile(0, 2);
+    let b2 = d.buffer(core, "b2", i32s(64));
+    d.dma(DmaChain::new(core, DmaDir::Mm2s, 0).bd(DmaBd::new(b2)));
+    let e = dma_problem(&d);
+    assert_eq!(
+        e,
+        DmaProgramError::SameChannel {
+            at: at(DmaDir::Mm2s, 0),
+            first: 0,
+            second: 1
+        }
+    );
+    // The other direction of the same channel number is another channel.
+    let mut d = one(i32s(64), |c, b, _, _| {
+        DmaChain::new(c, DmaDir::Mm2s, 0).bd(DmaBd::new(b))
+    });
+    let core = d.compute_tile(0, 2);
+    let b2 = d.buffer(core, "b2", i32s(64));
+    d.dma(DmaChain::new(core, DmaDir::S2mm, 0).bd(DmaBd::new(b2)));
+    assert!(problems(&d).is_empty(), "{:?}", problems(&d));
+}
+
+#[test]
+fn shim_and_empty_programs_are_rejected() {
+    let mut d = DesignBuilder::new("shim", Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let mem = d.mem_tile(0);
+    let b = d.buffer(mem, "b", i32s(64));
+    d.dma(DmaChain::new(shim, DmaDir::Mm2s, 0).bd(DmaBd::new(b)));
+    let e = dma_problem(&d);
+    assert!(matches!(e, DmaProgramError::ShimTile { .. }), "{e}");
+    assert!(e.to_string().contains("shim tile (0,0)"), "{e}");
+
+    let empty = one(i32s(64), |c, _, _, _| DmaChain::new(c, DmaDir::Mm2s, 0));
+    assert_eq!(
+        dma_problem(&empty),
+        DmaProgramError::Empty {
+            at: at(DmaDir::Mm2s, 0)
+        }
+    );
+}
+
+#[test]
+fn bd_count_limits() {
+    // A compute tile has 16 BDs (npu1); a mem-tile channel draws on 24 of its 48.
+    let n = |count: usize| {
+        one(i32s(64), move |c, b, _, _| {
+            (0..count).fold(DmaChain::new(c, DmaDir::Mm2s, 0), |ch, _| {
+                ch.bd(DmaBd::new(b))
+            })
+        })
+    };
+    assert!(problems(&n(16)).is_empty());
+    assert_eq!(
+        dma_problem(&n(17)),
+        DmaProgramError::TooManyBds {
+            at: at(DmaDir::Mm2s, 0),
+            bds: 17,
+            available: 16,
+            why: "every BD of the tile's DMA"
+        }
+    );
+    let mem = |count: usize| {
+        let mut d = DesignBuilder::new("m", Device::Npu1_1Col);
+        let m = d.mem_tile(0);
+        let b = d.buffer(m, "b", i32s(64));
+        d.dma((0..count).fold(DmaChain::new(m, DmaDir::S2mm, 3), |ch, _| {
+            ch.bd(DmaBd::new(b))
+        }));
+        d
+    };
+    assert!(problems(&mem(24)).is_empty());
+    assert!(matches!(
+        dma_problem(&mem(25)),
+        DmaProgramError::TooManyBds { available: 24, .. }
+    ));
+    // The tile's total: two programs of 9 on one compute tile fit each alone but not together.
+    let mut d = n(9);
+    let core = d.compute_tile(0, 2);
+    let b2 = d.buffer(core, "b2", i32s(64));
+    d.dma((0..9).fold(DmaChain::new(core, DmaDir::S2mm, 0), |ch, _| {
+        ch.bd(DmaBd::new(b2))
+    }));
+    let p = problems(&d);
+    assert!(
+        p.iter()
+            .any(|e| matches!(e, ValidationError::ResourceOverflow { .. })
+                && e.to_string().contains("buffer descriptors")
+                && e.to_string().contains("DMA program S2MM 0: 9")),
+        "{p:#?}"
+    );
+}
+
+#[test]
+fn buffers_and_locks_must_be_on_the_dmas_tile() {
+    let mut d = DesignBuilder::new("far", Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let other = d.compute_tile(0, 3);
+    let far = d.buffer(other, "far", i32s(64));
+    let near = d.buffer(core, "near", i32s(64));
+    let la = d.lock(other, "la", None, 1);
+    let lr = d.lock(core, "lr", None, 0);
+    d.dma(DmaChain::new(core, DmaDir::Mm2s, 0).bd(DmaBd::new(far)));
+    d.dma(DmaChain::new(core, DmaDir::Mm2s, 1).bd(DmaBd::new(near).acquire(la, 1).release(lr, 1)));
+    d.flow(core, WireBundle::Dma, 0, shim, WireBundle::Dma, 0);
+    let p = problems(&d);
+    let dma: Vec<&ValidationError> = p
+        .iter()
+        .filter(|e| matches!(e, ValidationError::DmaProgram(_)))
+        .collect();
+    assert_eq!(dma.len(), 2, "{p:#?}");
+    assert_eq!(
+        *dma[0],
+        ValidationError::DmaProgram(DmaProgramError::BufferElsewhere {
+            at: at(DmaDir::Mm2s, 0),
+            bd: 0,
+            buffer: "far".into(),
+            bcol: 0,
+            brow: 3
+        })
+    );
+    let msg = dma[1].to_string();
+    assert!(
+        msg.contains("lock `la` of tile (0,3)") && msg.contains("use a lock of (0,2)"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn locks_come_in_pairs_within_the_lock_range() {
+    let acquire_only = mm2s0(|b, a, _| DmaBd::new(b).acquire(a, 1), i32s(64));
+    assert!(matches!(
+        dma_problem(&acquire_only),
+        DmaProgramError::HalfLocked {
+            has: "acquires",
+            missing: "release",
+            ..
+        }
+    ));
+    let release_only = mm2s0(|b, _, r| DmaBd::new(b).release(r, 1), i32s(64));
+    assert!(matches!(
+        dma_problem(&release_only),
+        DmaProgramError::HalfLocked {
+            has: "releases",
+            ..
+        }
+    ));
+    // 63 is the AIE2 lock maximum (aie-rt LockValUpperBound).
+    assert!(problems(&mm2s0(
+        |b, a, r| DmaBd::new(b).acquire(a, 63).release(r, 63),
+        i32s(64)
+    ))
+    .is_empty());
+    let e = dma_problem(&mm2s0(
+        |b, a, r| DmaBd::new(b).acquire(a, 1).release(r, 64),
+        i32s(64),
+    ));
+    assert!(
+        matches!(
+            e,
+            DmaProgramError::LockValue {
+                value: 64,
+                max: 63,
+                verb: "releases",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = dma_problem(&mm2s0(
+        |b, a, r| DmaBd::new(b).acquire(a, u32::MAX).release(r, 1),
+        i32s(64),
+    ));
+    assert!(matches!(e, DmaProgramError::LockValue { .. }), "{e}");
+}
+
+#[test]
+fn offset_and_length_stay_in_the_buffer() {
+    let ok = |bd: fn(aie_dsl::ir::BufferId) -> DmaBd| {
+        problems(&mm2s0(move |b, _, _| bd(b), i32s(64))).is_empty()
+    };
+    let extent = |bd: fn(aie_dsl::ir::BufferId) -> DmaBd, ty: MemRefType| match dma_problem(&mm2s0(
+        move |b, _, _| bd(b),
+        ty,
+    )) {
+        DmaProgramError::Extent { problem, .. } => problem,
+        e => panic!("{e}"),
+    };
+    assert!(ok(|b| DmaBd::new(b).offset(60).len(4)));
+    assert!(ok(|b| DmaBd::new(b).offset(60)), "the rest of the buffer");
+    assert!(extent(|b| DmaBd::new(b).offset(60).len(5), i32s(64))
+        .contains("elements 60..65 lie past its end"));
+    assert!(
+        extent(|b| DmaBd::new(b).offset(u32::MAX).len(u32::MAX), i32s(64)).contains("past its end")
+    );
+    assert!(extent(|b| DmaBd::new(b).offset(64), i32s(64)).contains("moves no element"));
+    assert!(extent(|b| DmaBd::new(b).len(0), i32s(64)).contains("moves no element"));
+    // 32-bit words: 2 × i16 is a word, 3 is not; an i16 offset of 1 is half a word.
+    let i16s = MemRefType::vector(64, ElemType::I16);
+    assert!(problems(&mm2s0(|b, _, _| DmaBd::new(b).len(2), i16s.clone())).is_empty());
+    assert!(extent(|b| DmaBd::new(b).len(3), i16s.clone()).contains("not a multiple of 4 bytes"));
+    assert!(extent(|b| DmaBd::new(b).offset(1).len(2), i16s).contains("not on a 32-bit word"));
+    // The compute tile's BD length field holds 2^14 − 1 words (aie-rt BUFFER_LENGTH_MASK
+    // 0x3FFF): 16383 i32 fit, 16384 do not.
+    let big = MemRefType::vector(16384, ElemType::I32);
+    assert!(problems(&mm2s0(|b, _, _| DmaBd::new(b).len(16383), big.clone())).is_empty());
+    assert!(extent(|b| DmaBd::new(b).len(16384), big).contains("at most 16383"));
+}
+
+#[test]
+fn access_patterns_within_the_bd_limits() {
+    let ok = |dims: Vec<Dim>, len: u32| {
+        problems(&mm2s0(
+            move |b, _, _| DmaBd::new(b).len(len).dims(dims.clone()),
+            i32s(64),
+        ))
+        .is_empty()
+    };
+    let extent = |dims: Vec<Dim>, len: u32, offset: u32| match dma_problem(&mm2s0(
+        move |b, _, _| DmaBd::new(b).offset(offset).len(len).dims(dims.clone()),
+        i32s(64),
+    )) {
+        DmaProgramError::Extent { problem, .. } => problem,
+        e => panic!("{e}"),
+    };
+    // 8 × 8 transposed: last element 7 + 56 = 63, inside 64.
+    assert!(ok(vec![Dim::new(8, 1), Dim::new(8, 8)], 64));
+    // From offset 1 the same pattern reaches 64.
+    assert!(extent(vec![Dim::new(8, 1), Dim::new(8, 8)], 60, 4).contains("reaches element 67"));
+    // A length past the pattern's elements.
+    assert!(extent(vec![Dim::new(8, 1), Dim::new(8, 8)], 65, 0)
+        .contains("more than the access pattern's 64"));
+    // mlir-aie's DMABDOp::verify rules, shared with the FIFO layouts: 3 dims on a compute tile.
+    let four = vec![Dim::new(2, 1); 4];
+    assert!(extent(four, 16, 0).contains("at most 3"));
+    assert!(extent(vec![Dim::new(2, 0)], 2, 0).contains("stride 0"));
+    assert!(extent(vec![Dim::new(1, u32::MAX)], 1, 0).contains("exceeds"));
+    assert!(extent(vec![Dim::new(u32::MAX, 1)], 4, 0).contains("reaches element"));
+}
+
+#[test]
+fn every_problem_is_reported_in_one_pass() {
+    let mut d = DesignBuilder::new("many", Device::Npu1_1Col);
+    let core = d.compute_tile(0, 2);
+    let b = d.buffer(core, "b", i32s(64));
+    let l = d.lock(core, "l", None, 0);
+    d.dma(DmaChain::new(core, DmaDir::Mm2s, 5).bd(DmaBd::new(b)));
+    d.dma(DmaChain::new(core, DmaDir::S2mm, 0).bd(DmaBd::new(b).len(100).acquire(l, 70)));
+    let p = problems(&d);
+    assert_eq!(p.len(), 4, "{p:#?}"); // no such channel, lock value, half locked, extent
+}
