@@ -37,10 +37,16 @@ fn dma_problem(d: &DesignBuilder) -> DmaProgramError {
 }
 
 /// Lowers `d` and returns the physical design and its MLIR, checking on the way that the design
-/// MLIR passes MLIR's verifier and that the direct physical writer gives the MLIR path's bytes.
+/// MLIR passes MLIR's verifier and that the direct writers (both texts of the design's MLIR, the
+/// physical MLIR) give the MLIR path's bytes.
 fn lowered(d: DesignBuilder) -> (Validated, Physical, String) {
     let v = d.finish().unwrap();
-    aie_dsl::emit::emit(&v).expect("the design's MLIR verifies");
+    let design = aie_dsl::emit::emit(&v).expect("the design's MLIR verifies");
+    // Both texts of the design's MLIR are also written directly, to the same bytes.
+    let direct = aie_dsl::emit::design_direct(&v).expect("custom form written directly");
+    assert_eq!(direct, design.mlir, "direct custom form");
+    let generic = aie_dsl::emit::generic_direct(&v).expect("generic form written directly");
+    assert_eq!(generic, design.generic, "direct generic form");
     let low = aie_dsl::lower::lower(&v).unwrap();
     let phys = low.physical.clone();
     let text = aie_dsl::emit::emit_physical(&v, &phys).unwrap().mlir;
