@@ -791,3 +791,102 @@ fn every_problem_is_reported_in_one_pass() {
     let p = problems(&d);
     assert_eq!(p.len(), 4, "{p:#?}"); // no such channel, lock value, half locked, extent
 }
+
+// ---- a whole build -----------------------------------------------------------------------------
+
+/// Host → shim → mem tile → shim → host without FIFOs: the mem tile's S2MM 0 fills `ping` and
+/// `pong` under placed locks, its MM2S 0 sends them back; no core, so the build writes every file,
+/// the xclbin included. The mem tile's BDs read back with aie-rt's AIE-ML mem-tile layout
+/// (`XAIEMLGBL_MEM_TILE_MODULE_DMA_BD0_0` at 0xA0000, BDs 0x20 apart; word 0: length in words;
+/// word 1: next BD at bit 20, use-next-BD 19, base address in words at 0; word 7: valid 31,
+/// release value 24, release id 16, acquire enable 15, acquire value 8, acquire id 0), where
+/// mlir-aie adds the tile's own window to both (`getMemLocalBaseAddress`: 0x80000 bytes,
+/// `getLockLocalBaseIndex`: 64 locks, lib/Dialect/AIE/IR/AIETargetModel.cpp).
+#[test]
+fn a_mem_tile_program_builds_to_an_xclbin() {
+    let mut d = DesignBuilder::new("placed_mem", Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let mem = d.mem_tile(0);
+    let ping = d.buffer(mem, "ping", i32s(1024));
+    let pong = d.buffer(mem, "pong", i32s(1024));
+    let empty = d.lock(mem, "empty", None, 2);
+    let full = d.lock(mem, "full", None, 0);
+    let fill = |b| DmaBd::new(b).acquire(empty, 1).release(full, 1);
+    let send = |b| DmaBd::new(b).acquire(full, 1).release(empty, 1);
+    d.dma(
+        DmaChain::new(mem, DmaDir::S2mm, 0)
+            .bd(fill(ping))
+            .bd(fill(pong)),
+    );
+    d.dma(
+        DmaChain::new(mem, DmaDir::Mm2s, 0)
+            .bd(send(ping))
+            .bd(send(pong)),
+    );
+    d.flow(shim, WireBundle::Dma, 0, mem, WireBundle::Dma, 0);
+    d.flow(mem, WireBundle::Dma, 0, shim, WireBundle::Dma, 0);
+    let to = d.shim_dma_allocation("to_mem", shim, DmaDir::Mm2s, 0);
+    let from = d.shim_dma_allocation("from_mem", shim, DmaDir::S2mm, 0);
+    d.runtime(|rt| {
+        let a = rt.arg(i32s(4096));
+        let b = rt.arg(i32s(4096));
+        rt.transfer(to, a, Transfer::linear(4096));
+        rt.transfer(from, b, Transfer::linear(4096));
+        rt.wait_alloc(from);
+    });
+    let (v, phys, _) = lowered(d);
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("aie-dsl-placed-dma-{}", std::process::id()));
+    let built = aie_dsl::build(&v, &aie_dsl::BuildOptions::new(&out)).unwrap();
+    assert!(built.missing.is_empty(), "{:?}", built.missing);
+    for f in [
+        "final.xclbin",
+        "main.pdi",
+        "main_aie_cdo_init.bin",
+        "insts.bin",
+    ] {
+        assert!(built.dir.join(f).is_file(), "{f}");
+    }
+    let init = std::fs::read(built.dir.join("main_aie_cdo_init.bin")).unwrap();
+    let _ = std::fs::remove_dir_all(&out);
+    let tile = 1u64 << 20; // (0,1)
+    let addr = |name: &str| phys.buffer(name).unwrap().address;
+    let lock = |name: &str| phys.lock(name).unwrap().id + 64;
+    let bd = |n: u64| {
+        blocks(&init)
+            .into_iter()
+            .find(|(a, _)| *a == tile + 0xA0000 + 0x20 * n)
+            .unwrap_or_else(|| panic!("BD {n} of (0,1)"))
+            .1
+    };
+    // S2MM 0 (even) takes BDs 0 and 1, MM2S 0 (even) the next free ones, 2 and 3.
+    for (n, buf, next, acq, rel) in [
+        (0, "ping", 1, "empty", "full"),
+        (1, "pong", 0, "empty", "full"),
+        (2, "ping", 3, "full", "empty"),
+        (3, "pong", 2, "full", "empty"),
+    ] {
+        let w = bd(n);
+        assert_eq!(w.len(), 8);
+        assert_eq!(w[0] & 0x1FFFF, 1024, "length of BD {n} in words");
+        assert_eq!((w[1] >> 20) & 0x3F, next, "next BD of BD {n}");
+        assert_eq!((w[1] >> 19) & 1, 1, "use next BD");
+        assert_eq!(w[1] & 0x7FFFF, (0x80000 + addr(buf)) / 4, "base of BD {n}");
+        assert_eq!(w[7] >> 31, 1, "valid");
+        assert_eq!((w[7] >> 24) & 0x7F, 1, "release value");
+        assert_eq!((w[7] >> 16) & 0xFF, lock(rel), "release lock of BD {n}");
+        assert_eq!((w[7] >> 15) & 1, 1, "acquire enabled");
+        assert_eq!((w[7] >> 8) & 0x7F, 0x7F, "acquire value −1 (≥ 1)");
+        assert_eq!(w[7] & 0xFF, lock(acq), "acquire lock of BD {n}");
+    }
+    let queue = |reg: u64| {
+        writes(&init)
+            .into_iter()
+            .find(|(a, _)| *a == tile + reg)
+            .unwrap_or_else(|| panic!("start queue {reg:#x}"))
+            .1
+    };
+    // XAIEMLGBL_MEM_TILE_MODULE_DMA_S2MM_0_START_QUEUE / _MM2S_0_START_QUEUE.
+    assert_eq!(queue(0xA0604) & 0x3F, 0);
+    assert_eq!(queue(0xA0634) & 0x3F, 2);
+}
