@@ -780,6 +780,36 @@ fn access_patterns_within_the_bd_limits() {
     assert!(extent(vec![Dim::new(u32::MAX, 1)], 4, 0).contains("reaches element"));
 }
 
+/// What the CDO writer counts in words must fit its fields: a compute tile's wrap field holds
+/// 255 (aie-rt's AIE-ML tile DMA: `D0_WRAP` is 8 bits), and an i8 pattern's outer stride must
+/// be whole words (the CDO would otherwise truncate it to another pattern).
+#[test]
+fn access_patterns_in_the_dmas_words() {
+    let big = MemRefType::vector(1024, ElemType::I32);
+    let with = |dims: Vec<Dim>, len: u32, ty: MemRefType| {
+        problems(&mm2s0(
+            move |b, _, _| DmaBd::new(b).len(len).dims(dims.clone()),
+            ty,
+        ))
+    };
+    assert!(with(vec![Dim::new(4, 255), Dim::new(255, 1)], 1020, big.clone()).is_empty());
+    let p = with(vec![Dim::new(4, 256), Dim::new(256, 1)], 1024, big);
+    assert!(
+        p.len() == 1 && p[0].to_string().contains("wrap field holds at most 255"),
+        "{p:#?}"
+    );
+    let i8s = MemRefType::vector(64, ElemType::I8);
+    assert!(with(vec![Dim::new(4, 8), Dim::new(8, 1)], 32, i8s.clone()).is_empty());
+    let p = with(vec![Dim::new(4, 6), Dim::new(4, 1)], 16, i8s);
+    assert!(
+        p.len() == 1
+            && p[0]
+                .to_string()
+                .contains("stride of 6 bytes, not a whole number"),
+        "{p:#?}"
+    );
+}
+
 #[test]
 fn every_problem_is_reported_in_one_pass() {
     let mut d = DesignBuilder::new("many", Device::Npu1_1Col);
@@ -889,4 +919,204 @@ fn a_mem_tile_program_builds_to_an_xclbin() {
     // XAIEMLGBL_MEM_TILE_MODULE_DMA_S2MM_0_START_QUEUE / _MM2S_0_START_QUEUE.
     assert_eq!(queue(0xA0604) & 0x3F, 0);
     assert_eq!(queue(0xA0634) & 0x3F, 2);
+}
+
+// ---- random programs ---------------------------------------------------------------------------
+
+/// A random design of hand-written programs on column 0's mem tile and two compute tiles, with
+/// edge values (zero and huge lengths, offsets, channels, lock values, dims), sometimes beside a
+/// FIFO into one of the cores.
+fn random_design(seed: u64) -> DesignBuilder {
+    let mut r = common::Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut d = DesignBuilder::new(format!("rand{seed}"), Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let mem = d.mem_tile(0);
+    let c2 = d.compute_tile(0, 2);
+    let c3 = d.compute_tile(0, 3);
+    let tiles: [TileId; 3] = [mem.into(), c2.into(), c3.into()];
+    let elems = [ElemType::I8, ElemType::I16, ElemType::I32, ElemType::Bf16];
+    let mut buffers = Vec::new();
+    let mut locks = Vec::new();
+    for (i, &t) in tiles.iter().enumerate() {
+        for k in 0..1 + r.below(3) {
+            let n = [4u32, 16, 64, 256, 1000][r.below(5) as usize];
+            let ty = MemRefType::vector(n, r.pick(&elems).unwrap());
+            buffers.push((t, d.buffer(t, format!("b{i}_{k}"), ty)));
+        }
+        for k in 0..2 {
+            locks.push((t, d.lock(t, format!("l{i}_{k}"), None, (r.below(3)) as u32)));
+        }
+    }
+    let edge = |r: &mut common::Rng, small: u64| -> u32 {
+        match r.below(8) {
+            0 => 0,
+            1 => u32::MAX,
+            2 => 1 << r.below(20),
+            _ => r.below(small) as u32,
+        }
+    };
+    let mut taken: Vec<(TileId, DmaDir, u32)> = Vec::new();
+    for _ in 0..1 + r.below(4) {
+        let t = tiles[r.below(3) as usize];
+        // One program in four is written carelessly; the others as a user who read the rules.
+        let wild = r.below(4) == 0;
+        let dir = if r.below(2) == 0 {
+            DmaDir::S2mm
+        } else {
+            DmaDir::Mm2s
+        };
+        let channel = if wild && r.below(4) == 0 {
+            edge(&mut r, 8)
+        } else {
+            let n = if t == tiles[0] { 6 } else { 2 };
+            match (0..n).find(|c| !taken.contains(&(t, dir, *c))) {
+                Some(c) => c,
+                None => continue,
+            }
+        };
+        taken.push((t, dir, channel));
+        let mut chain = DmaChain::new(t, dir, channel);
+        let own: Vec<_> = buffers
+            .iter()
+            .filter(|(bt, _)| *bt == t || (wild && r.below(10) == 0))
+            .map(|(_, b)| *b)
+            .collect();
+        let own_locks: Vec<_> = locks
+            .iter()
+            .filter(|(lt, _)| *lt == t || (wild && r.below(10) == 0))
+            .map(|(_, l)| *l)
+            .collect();
+        let count = 1 + r.below(5) + if wild && r.below(5) == 0 { 20 } else { 0 };
+        for _ in 0..count {
+            let Some(b) = r.pick(&own) else { break };
+            let ty = d.design().buffers.get(b).unwrap().ty.clone();
+            let (n, eb) = (ty.elements(), u64::from(ty.elem().bytes()));
+            let per_word = (4 / eb).max(1);
+            let mut bd = DmaBd::new(b);
+            if wild {
+                if r.below(3) == 0 {
+                    bd = bd.offset(edge(&mut r, 64));
+                }
+                if r.below(2) == 0 {
+                    bd = bd.len(edge(&mut r, 300));
+                }
+                if r.below(4) == 0 {
+                    let k = 1 + r.below(4) as usize;
+                    let dims: Vec<Dim> = (0..k)
+                        .map(|_| Dim::new(edge(&mut r, 16).max(1) % 600, 1 + r.below(32) as u32))
+                        .collect();
+                    bd = bd.dims(dims);
+                }
+            } else {
+                // Word-aligned offset and length inside the buffer; sometimes a 2-d pattern of
+                // rows of `a` elements (a multiple of a word) `a` apart.
+                let words = n / per_word;
+                let off_words = r.below(words.max(1));
+                let len_words = 1 + r.below((words - off_words).max(1));
+                let (off, len) = (off_words * per_word, len_words * per_word);
+                if r.below(3) == 0 && len >= 2 * per_word {
+                    let a = per_word;
+                    let rows = len / a;
+                    bd = bd
+                        .offset(off as u32)
+                        .len((rows * a) as u32)
+                        .dims([Dim::new(rows as u32, a as u32), Dim::new(a as u32, 1)]);
+                } else {
+                    bd = bd.offset(off as u32).len(len as u32);
+                }
+            }
+            if let (Some(a), Some(l)) = (r.pick(&own_locks), r.pick(&own_locks)) {
+                if r.below(4) != 0 {
+                    let v = if wild && r.below(5) == 0 {
+                        edge(&mut r, 70)
+                    } else {
+                        1
+                    };
+                    bd = bd.acquire(a, v);
+                    if !wild || r.below(5) != 0 {
+                        bd = bd.release(l, 1);
+                    }
+                }
+            }
+            chain = chain.bd(bd);
+        }
+        if r.below(3) == 0 {
+            chain = chain.ends();
+        }
+        if r.below(4) == 0 {
+            chain = chain.repeat_count(if wild {
+                edge(&mut r, 5)
+            } else {
+                r.below(5) as u32
+            });
+        }
+        d.dma(chain);
+    }
+    if r.below(3) == 0 {
+        let f = d.fifo("f", shim, [c2], 2, i32s(64));
+        d.runtime(|rt| {
+            let a = rt.arg(i32s(64));
+            rt.fill(f, a, Transfer::linear(64));
+            rt.wait(f);
+        });
+    }
+    d
+}
+
+/// Random programs, valid or not: validation or the lowering answers with a typed error, and
+/// what they accept is written identically both ways and makes a CDO (whose writer checks every
+/// BD field against the registers: what validation let through must fit them). The core-less
+/// designs also go through a whole build.
+#[test]
+fn random_programs_are_rejected_with_a_type_or_written_exactly() {
+    let (mut valid, mut lowered_n, mut rejected) = (0, 0, 0);
+    for seed in 0..400 {
+        let d = random_design(seed);
+        let v = match d.finish() {
+            Ok(v) => v,
+            Err(e) => {
+                let msg = e.to_string();
+                assert!(!msg.is_empty());
+                if std::env::var("SHOW").is_ok() && seed < 30 {
+                    eprintln!("{msg}");
+                }
+                rejected += 1;
+                continue;
+            }
+        };
+        valid += 1;
+        let Ok(low) = aie_dsl::lower::lower(&v) else {
+            continue;
+        };
+        lowered_n += 1;
+        let e = aie_dsl::emit::emit(&v).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        assert_eq!(
+            aie_dsl::emit::design_direct(&v).as_deref(),
+            Some(e.mlir.as_str()),
+            "seed {seed}"
+        );
+        assert_eq!(
+            aie_dsl::emit::generic_direct(&v).as_deref(),
+            Some(e.generic.as_str()),
+            "seed {seed}"
+        );
+        let p = aie_dsl::emit::emit_physical(&v, &low.physical)
+            .unwrap()
+            .mlir;
+        assert_eq!(
+            aie_dsl::emit::physical_direct(&v, &low.physical).as_deref(),
+            Some(p.as_str()),
+            "seed {seed}"
+        );
+        cdo::write(&v, &low.physical, &CdoOptions::default()).unwrap_or_else(|e| {
+            panic!(
+                "seed {seed}: validation let through what the CDO writer refuses: {e}\n{}",
+                e
+            )
+        });
+    }
+    assert!(
+        valid > 40 && rejected > 40 && lowered_n > 40,
+        "valid {valid}, lowered {lowered_n}, rejected {rejected}"
+    );
 }

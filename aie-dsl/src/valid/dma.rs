@@ -60,7 +60,7 @@ pub enum DmaProgramError {
         available: u32,
     },
     /// Two programs on one channel.
-    #[error("{at} has two DMA programs (the {first}th and {second}th `dma` call, from 0); a channel runs one chain: merge them into one chain or use another channel")]
+    #[error("{at} has two DMA programs (#{first} and #{second}, counting `dma` calls from 0); a channel runs one chain: merge them into one chain or use another channel")]
     SameChannel {
         /// The channel.
         at: DmaChannelRef,
@@ -367,6 +367,10 @@ impl Validator<'_> {
                     self.push(extent(problem));
                     continue;
                 }
+                if let Some(problem) = word_layout_problem(&bd.dims, eb, dma_regs) {
+                    self.push(extent(problem));
+                    continue;
+                }
                 let last = bd.dims.iter().fold(0u64, |a, x| {
                     a.saturating_add(
                         u64::from(x.stride).saturating_mul(u64::from(x.size).saturating_sub(1)),
@@ -390,4 +394,37 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+/// The access pattern in the DMA's own units, as the CDO writes it (mlir-aie `configureBdInBlock`
+/// and aie-rt `XAie_DmaSetMultiDimAddr`): the innermost dimension's size and every outer
+/// dimension's stride count 32-bit words, and each must fit its BD field. A size or stride that
+/// is not a whole number of words would be truncated into another pattern, so it is refused
+/// here (mlir-aie's verifier does not check it).
+fn word_layout_problem(dims: &[crate::ir::Dim], eb: u64, r: &regs::DmaRegs) -> Option<String> {
+    let word = 4u64;
+    let n = dims.len();
+    for (i, x) in dims.iter().enumerate() {
+        let j = n - i - 1; // 0 is the innermost dimension
+        let (what, value) = if j > 0 {
+            ("stride", u64::from(x.stride).saturating_mul(eb))
+        } else {
+            ("size", u64::from(x.size).saturating_mul(eb))
+        };
+        if value % word != 0 {
+            return Some(format!("dimension {j} (from the innermost) has a {what} of {value} bytes, not a whole number of 32-bit words, which the DMA counts in; make it a multiple of {} elements", (word / eb.clamp(1, 4)).max(1)));
+        }
+        let (stride, size) = if j > 0 {
+            (value / word, u64::from(x.size))
+        } else {
+            (u64::from(x.stride), value / word)
+        };
+        if stride.max(1) > u64::from(r.step_max) {
+            return Some(format!("dimension {j} (from the innermost) steps {stride} words, but the BD's step field holds at most {}; use a smaller stride", r.step_max));
+        }
+        if size > u64::from(r.wrap_max) {
+            return Some(format!("dimension {j} (from the innermost) wraps after {size} steps (innermost: in words), but the BD's wrap field holds at most {}; split the dimension", r.wrap_max));
+        }
+    }
+    None
 }
