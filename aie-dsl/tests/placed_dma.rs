@@ -1120,3 +1120,54 @@ fn random_programs_are_rejected_with_a_type_or_written_exactly() {
         "valid {valid}, lowered {lowered_n}, rejected {rejected}"
     );
 }
+
+/// test/assign-buffer-addresses/bad_alignment.mlir, its fourth case: a mem-tile buffer of
+/// 128 × i16 at address 0 and a BD from element 3 — expected error "'aie.dma_bd' op bd address
+/// must be 4 byte (32b) aligned; got base+offset: 6 (bytes)". Here the same BD is refused by
+/// validation, before any address is chosen (an offset that is not a whole word cannot become
+/// aligned, whatever the buffer's address). The length is 124 where the test says 128 (which
+/// would run past the buffer, refused first). The test's other cases fix buffer addresses
+/// (`address = 1` / `2`), which a design here does not say.
+#[test]
+fn a_misaligned_offset_as_in_mlir_aie_bad_alignment() {
+    let mut d = DesignBuilder::new("bad_alignment", Device::Npu1);
+    let t = d.mem_tile(0);
+    let l0 = d.lock(t, "lock_0_1", None, 1);
+    let l1 = d.lock(t, "lock_0_1_0", None, 0);
+    let b = d.buffer(t, "buffer_0_1", MemRefType::vector(128, ElemType::I16));
+    d.dma(
+        DmaChain::new(t, DmaDir::S2mm, 0).bd(DmaBd::new(b)
+            .offset(3)
+            .len(124)
+            .acquire(l0, 1)
+            .release(l1, 1)),
+    );
+    match dma_problem(&d) {
+        DmaProgramError::Extent {
+            problem,
+            bd: 0,
+            buffer,
+            ..
+        } => {
+            assert_eq!(buffer, "buffer_0_1");
+            assert!(problem.contains("it starts 6 bytes into the buffer, not on a 32-bit word (mlir-aie: \"bd address must be 4 byte (32b) aligned\")"), "{problem}");
+        }
+        e => panic!("{e}"),
+    }
+    // Offset 2 (4 bytes) is aligned, and the buffer is the tile's first, at address 0.
+    let mut d = DesignBuilder::new("aligned", Device::Npu1);
+    let t = d.mem_tile(0);
+    let l0 = d.lock(t, "lock_0_1", None, 1);
+    let l1 = d.lock(t, "lock_0_1_0", None, 0);
+    let b = d.buffer(t, "buffer_0_1", MemRefType::vector(128, ElemType::I16));
+    d.dma(
+        DmaChain::new(t, DmaDir::S2mm, 0).bd(DmaBd::new(b)
+            .offset(2)
+            .len(124)
+            .acquire(l0, 1)
+            .release(l1, 1)),
+    );
+    let (_, phys, text) = lowered(d);
+    assert_eq!(phys.buffer("buffer_0_1").unwrap().address, 0);
+    assert!(text.contains("aie.dma_bd(%buffer_0_1 : memref<128xi16>, 2, 124) {bd_id = 0 : i32, next_bd_id = 0 : i32}"), "{text}");
+}
