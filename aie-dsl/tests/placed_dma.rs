@@ -650,7 +650,7 @@ fn buffers_and_locks_must_be_on_the_dmas_tile() {
         .iter()
         .filter(|e| matches!(e, ValidationError::DmaProgram(_)))
         .collect();
-    assert_eq!(dma.len(), 2, "{p:#?}");
+    assert_eq!(dma.len(), 3, "{p:#?}");
     assert_eq!(
         *dma[0],
         ValidationError::DmaProgram(DmaProgramError::BufferElsewhere {
@@ -666,6 +666,11 @@ fn buffers_and_locks_must_be_on_the_dmas_tile() {
         msg.contains("lock `la` of tile (0,3)") && msg.contains("use a lock of (0,2)"),
         "{msg}"
     );
+    // And the two locks of that BD are on two tiles.
+    assert!(matches!(
+        dma[2],
+        ValidationError::DmaProgram(DmaProgramError::LocksOnTwoTiles { .. })
+    ));
 }
 
 #[test]
@@ -1170,4 +1175,78 @@ fn a_misaligned_offset_as_in_mlir_aie_bad_alignment() {
     let (_, phys, text) = lowered(d);
     assert_eq!(phys.buffer("buffer_0_1").unwrap().address, 0);
     assert!(text.contains("aie.dma_bd(%buffer_0_1 : memref<128xi16>, 2, 124) {bd_id = 0 : i32, next_bd_id = 0 : i32}"), "{text}");
+}
+
+/// A mem tile's DMA reaches the west and east neighbour mem tiles' memory and locks on channels
+/// 0..=3 (mlir-aie `MemTileDMAOp::verify`, `getMaxChannelNumForAdjacentMemTile` = 4), through
+/// address windows 0 (west), 0x80000 (own), 0x100000 (east) and lock windows 0, 64, 128
+/// (`getMemLocalBaseAddress`, `getLockLocalBaseIndex`, lib/Dialect/AIE/IR/AIETargetModel.cpp):
+/// the BD words hold the buffer's address and the lock ids shifted by the window.
+#[test]
+fn mem_tile_dmas_reach_their_neighbours_on_channels_0_to_3() {
+    let build = |channel: u32, split_locks: bool| {
+        let mut d = DesignBuilder::new("neighbours", Device::Npu1_2Col);
+        let m0 = d.mem_tile(0);
+        let m1 = d.mem_tile(1);
+        let _pad = d.buffer(m0, "pad", i32s(64));
+        let west = d.buffer(m0, "west", i32s(256));
+        let east = d.buffer(m1, "east", i32s(256));
+        let w0 = d.lock(m0, "w0", Some(3), 1);
+        let w1 = d.lock(m0, "w1", Some(5), 0);
+        let e0 = d.lock(m1, "e0", Some(7), 1);
+        let e1 = d.lock(m1, "e1", Some(9), 0);
+        // (1,1) writes into its west neighbour's buffer, (0,1) reads its east neighbour's.
+        let rel = if split_locks { e1 } else { w1 };
+        d.dma(
+            DmaChain::new(m1, DmaDir::S2mm, channel)
+                .bd(DmaBd::new(west).acquire(w0, 1).release(rel, 1)),
+        );
+        d.dma(
+            DmaChain::new(m0, DmaDir::Mm2s, 0).bd(DmaBd::new(east).acquire(e1, 1).release(e0, 1)),
+        );
+        d
+    };
+    let (v, phys, _) = lowered(build(2, false));
+    let init = cdo::write(&v, &phys, &CdoOptions::default()).unwrap().init;
+    let bd0 = |col: u64| {
+        blocks(&init)
+            .into_iter()
+            .find(|(a, _)| *a == (col << 25) + (1 << 20) + 0xA0000)
+            .unwrap_or_else(|| panic!("BD 0 of ({col},1)"))
+            .1
+    };
+    let addr = |name: &str| phys.buffer(name).unwrap().address;
+    // (1,1)'s BD: the west window.
+    let w = bd0(1);
+    assert_eq!(w[1] & 0x7FFFF, addr("west") / 4);
+    assert_eq!((w[7] & 0xFF, (w[7] >> 16) & 0xFF), (3, 5));
+    // (0,1)'s BD: the east window.
+    let w = bd0(0);
+    assert_eq!(w[1] & 0x7FFFF, (0x10_0000 + addr("east")) / 4);
+    assert_eq!((w[7] & 0xFF, (w[7] >> 16) & 0xFF), (128 + 9, 128 + 7));
+
+    // Channel 4 reaches only its own tile.
+    let p = problems(&build(4, false));
+    assert!(p.iter().any(|e| matches!(
+        e,
+        ValidationError::DmaProgram(DmaProgramError::BufferElsewhere {
+            bcol: 0,
+            brow: 1,
+            ..
+        })
+    )));
+    assert!(
+        p.iter()
+            .filter(|e| e.to_string().contains("does not reach"))
+            .count()
+            == 3,
+        "{p:#?}"
+    );
+    // Acquire on one tile, release on another.
+    let e = dma_problem(&build(0, true));
+    assert!(matches!(e, DmaProgramError::LocksOnTwoTiles { .. }), "{e}");
+    assert!(
+        e.to_string().contains("`w0`") && e.to_string().contains("`e1`"),
+        "{e}"
+    );
 }

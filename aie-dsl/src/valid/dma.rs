@@ -88,7 +88,7 @@ pub enum DmaProgramError {
         why: &'static str,
     },
     /// A buffer another tile holds.
-    #[error("BD {bd} of the DMA program on {at} moves buffer `{buffer}` of tile ({bcol},{brow}), but this DMA reaches only its own tile's memory here (mlir-aie: \"Core tile DMAs can only access a buffer in the same tile\"; mem-tile neighbours are not supported yet); place the buffer on ({},{}) or program the DMA of its tile", .at.col, .at.row)]
+    #[error("BD {bd} of the DMA program on {at} moves buffer `{buffer}` of tile ({bcol},{brow}), which this DMA does not reach (a compute tile's DMA reaches its own memory: mlir-aie \"Core tile DMAs can only access a buffer in the same tile\"; a mem tile's DMA also its west and east neighbour mem tiles' on channels 0..=3: \"attempts to access a non-local buffer\"); place the buffer on ({},{}), use a channel that reaches it, or program the DMA of its tile", .at.col, .at.row)]
     BufferElsewhere {
         /// The channel.
         at: DmaChannelRef,
@@ -102,7 +102,7 @@ pub enum DmaProgramError {
         brow: u32,
     },
     /// A lock another tile holds.
-    #[error("BD {bd} of the DMA program on {at} uses lock `{lock}` of tile ({lcol},{lrow}), but this DMA uses only its own tile's locks here (mlir-aie: \"can only access a lock in the same tile\"); use a lock of ({},{})", .at.col, .at.row)]
+    #[error("BD {bd} of the DMA program on {at} uses lock `{lock}` of tile ({lcol},{lrow}), which this DMA does not reach (a compute tile's DMA uses its own locks: mlir-aie \"can only access a lock in the same tile\"; a mem tile's DMA also its neighbour mem tiles' on channels 0..=3: \"attempts to access a non-local lock\"); use a lock of ({},{})", .at.col, .at.row)]
     LockElsewhere {
         /// The channel.
         at: DmaChannelRef,
@@ -114,6 +114,19 @@ pub enum DmaProgramError {
         lcol: u32,
         /// The lock's row.
         lrow: u32,
+    },
+    /// Acquire and release locks on two tiles (mlir-aie's CDO writer offsets both lock ids by
+    /// the release lock's window, so the acquire would name another lock).
+    #[error("BD {bd} of the DMA program on {at} acquires lock `{acquire}` and releases lock `{release}`, which are on two tiles; mlir-aie's CDO writer gives both ids the release lock's window, so the acquire would name another lock: use locks of one tile")]
+    LocksOnTwoTiles {
+        /// The channel.
+        at: DmaChannelRef,
+        /// The BD's position in the chain.
+        bd: usize,
+        /// The acquired lock.
+        acquire: String,
+        /// The released lock.
+        release: String,
     },
     /// An acquire without a release or the other way round.
     #[error("BD {bd} of the DMA program on {at} {has} a lock but does not {missing} one; a BD's lock fields take both or neither (mlir-aie's CDO writer sets both from the block): add the {missing}, or drop the {has_noun}")]
@@ -159,6 +172,22 @@ pub enum DmaProgramError {
         /// What is wrong and what to change.
         problem: String,
     },
+}
+
+/// Whether the DMA of the tile at `at` reaches memory or locks of the tile at `(col, row)`:
+/// a compute tile's DMA only its own tile's (mlir-aie: "Core tile DMAs can only access a buffer
+/// in the same tile", "can only access a lock in the same tile"); a mem tile's its own and, on
+/// its first channels, the west and east neighbour mem tiles' (`MemTileDMAOp::verify`, the
+/// address and lock windows of `getMemLocalBaseAddress` / `getLockLocalBaseIndex`).
+fn reaches(at: DmaChannelRef, neighbour_channels: u32, kind: TileKind, col: u32, row: u32) -> bool {
+    if (col, row) == (at.col, at.row) {
+        return true;
+    }
+    at.kind == TileKind::Mem
+        && kind == TileKind::Mem
+        && row == at.row
+        && at.channel < neighbour_channels
+        && (col.checked_add(1) == Some(at.col) || at.col.checked_add(1) == Some(col))
 }
 
 impl Validator<'_> {
@@ -248,7 +277,11 @@ impl Validator<'_> {
                     });
                     continue;
                 };
-                if l.tile != p.tile {
+                let lkind = d.tiles.get(l.tile).map(|t| t.kind);
+                let reached = d.coords(l.tile).zip(lkind).is_some_and(|((c, r), k)| {
+                    reaches(at, model.mem_tile_neighbour_channels, k, c, r)
+                });
+                if !reached {
                     if let Some((lcol, lrow)) = d.coords(l.tile) {
                         self.push(
                             DmaProgramError::LockElsewhere {
@@ -274,6 +307,21 @@ impl Validator<'_> {
                         }
                         .into(),
                     );
+                }
+            }
+            if let (Some((a, _)), Some((r, _))) = (bd.acquire, bd.release) {
+                if let (Some(la), Some(lr)) = (d.locks.get(a), d.locks.get(r)) {
+                    if la.tile != lr.tile {
+                        self.push(
+                            DmaProgramError::LocksOnTwoTiles {
+                                at,
+                                bd: j,
+                                acquire: la.name.clone(),
+                                release: lr.name.clone(),
+                            }
+                            .into(),
+                        );
+                    }
                 }
             }
             match (bd.acquire.is_some(), bd.release.is_some()) {
@@ -308,7 +356,12 @@ impl Validator<'_> {
                 });
                 continue;
             };
-            if b.tile != p.tile {
+            let bkind = d.tiles.get(b.tile).map(|t| t.kind);
+            let reached = d
+                .coords(b.tile)
+                .zip(bkind)
+                .is_some_and(|((c, r), k)| reaches(at, model.mem_tile_neighbour_channels, k, c, r));
+            if !reached {
                 if let Some((bcol, brow)) = d.coords(b.tile) {
                     self.push(
                         DmaProgramError::BufferElsewhere {
