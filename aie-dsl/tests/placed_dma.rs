@@ -1250,3 +1250,138 @@ fn mem_tile_dmas_reach_their_neighbours_on_channels_0_to_3() {
         "{e}"
     );
 }
+
+/// test/Passes/assign-bd-ids/user_assigned.mlir, its first case in AIE2's lock protocol: the
+/// compute tile's S2MM 0 chain asks for ids 0 and 1 on its first two BDs, S2MM 1 for 4 on its
+/// second; the mem tile's S2MM 1 for 24. CHECK lines: 0, 1, 2 (next 1, 2, 0) and 3, 4, 5
+/// (next 4, 5, 3) on the compute tile, 0, 1, 24, 25 without next on the mem tile — the chosen
+/// ids are taken first and the others fill in around them.
+#[test]
+fn user_chosen_bd_ids_as_in_mlir_aie_assign_bd_ids_user_assigned() {
+    let mut d = DesignBuilder::new("user_assigned", Device::Npu1);
+    let _shim = d.shim_tile(0);
+    let t01 = d.mem_tile(0);
+    let t02 = d.compute_tile(0, 2);
+    let double_buffer = d.buffer(t02, "double_buffer", i32s(32));
+    let buffer_0_1 = d.buffer(t01, "buffer_0_1", i32s(32));
+    let x = d.lock(t02, "lock_X", None, 1);
+    let y = d.lock(t02, "lock_Y", None, 0);
+    let bd = || DmaBd::new(double_buffer).acquire(x, 1).release(y, 1);
+    d.dma(
+        DmaChain::new(t02, DmaDir::S2mm, 0)
+            .bd(bd().bd_id(0))
+            .bd(bd().bd_id(1))
+            .bd(bd()),
+    );
+    d.dma(
+        DmaChain::new(t02, DmaDir::S2mm, 1)
+            .bd(bd())
+            .bd(bd().bd_id(4))
+            .bd(bd()),
+    );
+    let l: Vec<_> = (0..4)
+        .map(|i| d.lock(t01, format!("lock_0_1_{i}"), None, 1 - i % 2))
+        .collect();
+    for (dir, ch, acq, rel, id) in [
+        (DmaDir::S2mm, 0, 0, 1, None),
+        (DmaDir::Mm2s, 0, 1, 0, None),
+        (DmaDir::S2mm, 1, 2, 3, Some(24)),
+        (DmaDir::Mm2s, 1, 3, 2, None),
+    ] {
+        let mut b = DmaBd::new(buffer_0_1).acquire(l[acq], 1).release(l[rel], 1);
+        if let Some(id) = id {
+            b = b.bd_id(id);
+        }
+        d.dma(DmaChain::new(t01, dir, ch).bd(b).ends().repeat_count(10));
+    }
+    let (v, phys, _) = lowered(d);
+    let ids = |t: TileId| -> Vec<(u32, Option<u32>)> {
+        phys.dmas[&t]
+            .iter()
+            .flat_map(|c| c.bds.iter().map(|b| (b.bd_id, b.next_bd_id)))
+            .collect()
+    };
+    assert_eq!(
+        ids(t02.into()),
+        [
+            (0, Some(1)),
+            (1, Some(2)),
+            (2, Some(0)),
+            (3, Some(4)),
+            (4, Some(5)),
+            (5, Some(3))
+        ]
+    );
+    assert_eq!(
+        ids(t01.into()),
+        [(0, None), (1, None), (24, None), (25, None)]
+    );
+    // The design's MLIR says the chosen ids as the test's input does.
+    let design = aie_dsl::emit::emit(&v).unwrap().mlir;
+    assert!(design.contains("aie.dma_bd(%double_buffer : memref<32xi32>, 0, 32) {bd_id = 4 : i32}"));
+    assert!(design.contains("aie.dma_bd(%buffer_0_1 : memref<32xi32>, 0, 32) {bd_id = 24 : i32}"));
+    assert_eq!(design.matches("bd_id").count(), 4);
+    cdo::write(&v, &phys, &CdoOptions::default()).unwrap();
+}
+
+/// Chosen ids within the channel's BDs and once per tile; a FIFO on the tile takes others.
+#[test]
+fn chosen_bd_ids_are_checked() {
+    let bad = one(i32s(64), |c, b, _, _| {
+        DmaChain::new(c, DmaDir::Mm2s, 0).bd(DmaBd::new(b).bd_id(16))
+    });
+    assert_eq!(
+        dma_problem(&bad),
+        DmaProgramError::BdIdOutOfRange {
+            at: at(DmaDir::Mm2s, 0),
+            bd: 0,
+            id: 16,
+            range: "0..=15".into()
+        }
+    );
+    let mut d = DesignBuilder::new("parity", Device::Npu1_1Col);
+    let m = d.mem_tile(0);
+    let b = d.buffer(m, "b", i32s(64));
+    d.dma(DmaChain::new(m, DmaDir::S2mm, 1).bd(DmaBd::new(b).bd_id(23)));
+    let e = dma_problem(&d);
+    assert!(
+        e.to_string()
+            .contains("asks for BD id 23, but this channel uses ids 24..=47"),
+        "{e}"
+    );
+    let twice = one(i32s(64), |c, b, _, _| {
+        DmaChain::new(c, DmaDir::Mm2s, 0)
+            .bd(DmaBd::new(b).bd_id(7))
+            .bd(DmaBd::new(b).bd_id(7))
+    });
+    assert!(matches!(
+        dma_problem(&twice),
+        DmaProgramError::BdIdTwice {
+            id: 7,
+            bd: 1,
+            other_bd: 0,
+            ..
+        }
+    ));
+    // A FIFO end on the same tile numbers its BDs around the chosen ones.
+    let (mut d, core) = core_sender();
+    let shim = d.shim_tile(0);
+    let sink = d.buffer(core, "sink", i32s(64));
+    let (a, r) = (d.lock(core, "sa", None, 1), d.lock(core, "sr", None, 0));
+    d.dma(
+        DmaChain::new(core, DmaDir::S2mm, 1)
+            .bd(DmaBd::new(sink).acquire(a, 1).release(r, 1).bd_id(3)),
+    );
+    let f = d.fifo("f", shim, [core], 2, i32s(64));
+    d.runtime(|rt| {
+        let x = rt.arg(i32s(64));
+        rt.fill(f, x, Transfer::linear(64));
+        rt.wait(f);
+    });
+    let (_, phys, _) = lowered(d);
+    let ids: Vec<u32> = phys.dmas[&TileId::from(core)]
+        .iter()
+        .flat_map(|c| c.bds.iter().map(|b| b.bd_id))
+        .collect();
+    assert_eq!(ids, [0, 1, 3, 2, 4]);
+}

@@ -27,6 +27,9 @@ pub struct DmaBd {
     pub acquire: Option<(LockId, u32)>,
     /// `aie.use_lock(lock, Release, value)` after it.
     pub release: Option<(LockId, u32)>,
+    /// The BD id, when the user chooses it (`aie.dma_bd … {bd_id = n}`); `None` lets BD-id
+    /// assignment choose, around the chosen ones.
+    pub bd_id: Option<u32>,
 }
 
 impl DmaBd {
@@ -39,7 +42,15 @@ impl DmaBd {
             dims: Vec::new(),
             acquire: None,
             release: None,
+            bd_id: None,
         }
+    }
+
+    /// Uses BD `id` of the tile's DMA (on a mem tile, one of the channel's parity: 0..=23 for
+    /// even channels, 24..=47 for odd ones).
+    pub fn bd_id(mut self, id: u32) -> Self {
+        self.bd_id = Some(id);
+        self
     }
 
     /// Starts at element `offset` of the buffer.

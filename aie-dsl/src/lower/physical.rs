@@ -60,6 +60,9 @@ pub struct Bd {
     pub dims: Vec<Dim>,
     /// Assigned BD id.
     pub bd_id: u32,
+    /// Whether `bd_id` was chosen by the user (a hand-written BD's `bd_id`), which BD-id
+    /// assignment keeps.
+    pub fixed_id: bool,
     /// BD id of the next BD in the chain (`None` for the last of a finite chain).
     pub next_bd_id: Option<u32>,
 }

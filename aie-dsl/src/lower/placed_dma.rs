@@ -37,7 +37,8 @@ fn channels(d: &Design, buffer_base: usize, lock_base: usize) -> IndexMap<TileId
                     offset: bd.offset,
                     len: u32::try_from(len).unwrap_or(u32::MAX),
                     dims: bd.dims.clone(),
-                    bd_id: 0,
+                    bd_id: bd.bd_id.unwrap_or(0),
+                    fixed_id: bd.bd_id.is_some(),
                     next_bd_id: None,
                 }
             })

@@ -128,6 +128,32 @@ pub enum DmaProgramError {
         /// The released lock.
         release: String,
     },
+    /// A chosen BD id the channel cannot use.
+    #[error("BD {bd} of the DMA program on {at} asks for BD id {id}, but this channel uses ids {range}; choose one of those or leave the id to assignment")]
+    BdIdOutOfRange {
+        /// The channel.
+        at: DmaChannelRef,
+        /// The BD's position in the chain.
+        bd: usize,
+        /// The id asked for.
+        id: u32,
+        /// The ids the channel can use.
+        range: String,
+    },
+    /// One BD id chosen twice on a tile.
+    #[error("BD {bd} of the DMA program on {at} asks for BD id {id}, which BD {other_bd} of the program on {other} already has (mlir-aie: \"bdId has already been assigned\"); choose another id or leave it to assignment")]
+    BdIdTwice {
+        /// The channel.
+        at: DmaChannelRef,
+        /// The BD's position in the chain.
+        bd: usize,
+        /// The id.
+        id: u32,
+        /// The channel of the first BD with it.
+        other: DmaChannelRef,
+        /// That BD's position in its chain.
+        other_bd: usize,
+    },
     /// An acquire without a release or the other way round.
     #[error("BD {bd} of the DMA program on {at} {has} a lock but does not {missing} one; a BD's lock fields take both or neither (mlir-aie's CDO writer sets both from the block): add the {missing}, or drop the {has_noun}")]
     HalfLocked {
@@ -195,6 +221,7 @@ impl Validator<'_> {
     pub(super) fn dma_programs(&mut self) {
         let d = self.d;
         let mut channels: HashMap<(TileId, DmaDir, u32), usize> = HashMap::new();
+        let mut ids: HashMap<(TileId, u32), (DmaChannelRef, usize)> = HashMap::new();
         for (k, p) in d.dma_programs.iter().enumerate() {
             let what = || format!("DMA program {k} ({} {})", p.dir.keyword(), p.channel);
             let Some((col, row, kind)) = self.tile(p.tile, what) else {
@@ -229,6 +256,57 @@ impl Validator<'_> {
                 channels.insert((p.tile, p.dir, p.channel), k);
             }
             self.dma_program(k, p, at);
+            self.chosen_bd_ids(p, at, &mut ids);
+        }
+    }
+
+    /// BD ids the user chose: within the tile's BDs (a mem tile's channel: its parity's half)
+    /// and each once per tile.
+    fn chosen_bd_ids(
+        &mut self,
+        p: &DmaProgram,
+        at: DmaChannelRef,
+        ids: &mut HashMap<(TileId, u32), (DmaChannelRef, usize)>,
+    ) {
+        let d = self.d;
+        let total = d.device.resources(at.kind).bds;
+        let range = match at.kind {
+            TileKind::Mem => {
+                let half = d.device.model().mem_tile_bds_per_parity();
+                if at.channel.is_multiple_of(2) {
+                    0..half
+                } else {
+                    half..total
+                }
+            }
+            _ => 0..total,
+        };
+        for (j, bd) in p.bds.iter().enumerate() {
+            let Some(id) = bd.bd_id else { continue };
+            if !range.contains(&id) {
+                self.push(
+                    DmaProgramError::BdIdOutOfRange {
+                        at,
+                        bd: j,
+                        id,
+                        range: format!("{}..={}", range.start, range.end.saturating_sub(1)),
+                    }
+                    .into(),
+                );
+            } else if let Some(&(other, other_bd)) = ids.get(&(p.tile, id)) {
+                self.push(
+                    DmaProgramError::BdIdTwice {
+                        at,
+                        bd: j,
+                        id,
+                        other,
+                        other_bd,
+                    }
+                    .into(),
+                );
+            } else {
+                ids.insert((p.tile, id), (at, j));
+            }
         }
     }
 

@@ -21,7 +21,8 @@ pub(super) struct BdRefs<'r> {
     pub(super) types: &'r [&'r MemRefType],
     /// Lock value names.
     pub(super) locks: &'r [String],
-    /// Write `bd_id` / `next_bd_id` (the physical design) or not (the design as written).
+    /// Write `bd_id` / `next_bd_id` (the physical design) or only the ids the user chose (the
+    /// design as written).
     pub(super) with_ids: bool,
 }
 
@@ -117,6 +118,8 @@ impl Writer<'_> {
                         .map(|n| format!(", next_bd_id = {n} : i32"))
                         .unwrap_or_default();
                     format!(" {{bd_id = {} : i32{next_bd}}}", bd.bd_id)
+                } else if bd.fixed_id {
+                    format!(" {{bd_id = {} : i32}}", bd.bd_id)
                 } else {
                     String::new()
                 };

@@ -512,8 +512,13 @@ impl G<'_> {
                         dims_text(&bd.dims)
                     )
                 };
+                let id = if bd.fixed_id {
+                    format!("bd_id = {} : i32, ", as_i32(bd.bd_id)?)
+                } else {
+                    String::new()
+                };
                 let text = format!(
-                    "\"aie.dma_bd\"(%{buf}) {{{dims}len = {} : i32, offset = {} : i32}} : ({ty}) -> ()",
+                    "\"aie.dma_bd\"(%{buf}) {{{id}{dims}len = {} : i32, offset = {} : i32}} : ({ty}) -> ()",
                     as_i32(bd.len)?,
                     as_i32(bd.offset)?
                 );

@@ -57,7 +57,8 @@ impl<'c> ModuleBuilder<'c, '_> {
 
     /// One `aie.mem` / `aie.memtile_dma` per tile of `dmas`, its BDs indexing `buffers` and
     /// `locks`; `with_ids` adds each BD's assigned `bd_id` and `next_bd_id` (the physical
-    /// design), without them it is the region as the user wrote it (the design's MLIR).
+    /// design), without them it is the region as the user wrote it (the design's MLIR: only
+    /// the ids the user chose).
     pub(in crate::emit) fn dma_regions(
         &self,
         blk: &BlockRef<'c, '_>,
@@ -104,7 +105,7 @@ impl<'c> ModuleBuilder<'c, '_> {
                         self.use_lock(b, lock, crate::ir::LockAction::AcquireGreaterEqual, n)?;
                     }
                     let mut attrs = Vec::new();
-                    if with_ids {
+                    if with_ids || bd.fixed_id {
                         attrs.push(("bd_id", self.i32(i64::from(bd.bd_id))));
                     }
                     if !bd.dims.is_empty() {

@@ -204,6 +204,7 @@ impl State<'_> {
                         len,
                         dims: op.dims.clone(),
                         bd_id: 0,
+                        fixed_id: false,
                         next_bd_id: None,
                     });
                 }
