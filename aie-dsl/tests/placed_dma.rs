@@ -1045,8 +1045,10 @@ fn random_design(seed: u64) -> DesignBuilder {
             }
             chain = chain.bd(bd);
         }
-        if r.below(3) == 0 {
-            chain = chain.ends();
+        match r.below(6) {
+            0 | 1 => chain = chain.ends(),
+            2 => chain = chain.loop_to(r.below(count + u64::from(wild)) as usize),
+            _ => {}
         }
         if r.below(4) == 0 {
             chain = chain.repeat_count(if wild {
@@ -1384,4 +1386,81 @@ fn chosen_bd_ids_are_checked() {
         .flat_map(|c| c.bds.iter().map(|b| b.bd_id))
         .collect();
     assert_eq!(ids, [0, 1, 3, 2, 4]);
+}
+
+/// A prologue: the chain's last BD goes back to its second (`loop_to(1)`), so the first runs
+/// once. In mlir-aie's terms the last block's `aie.next_bd` names the second BD block; BD ids
+/// follow the blocks, and `next_bd_id` the successors (`aie-assign-bd-ids` reads the successor
+/// block's BD); the CDO's BD 2 names BD 1 next.
+#[test]
+fn a_chain_may_loop_back_past_a_prologue() {
+    let mut d = DesignBuilder::new("prologue", Device::Npu1_1Col);
+    let shim = d.shim_tile(0);
+    let core = d.compute_tile(0, 2);
+    let header = d.buffer(core, "header", i32s(16));
+    let ping = d.buffer(core, "ping", i32s(64));
+    let pong = d.buffer(core, "pong", i32s(64));
+    let (full, empty) = (
+        d.lock(core, "full", None, 0),
+        d.lock(core, "empty", None, 2),
+    );
+    let (h0, h1) = (d.lock(core, "h0", None, 1), d.lock(core, "h1", None, 0));
+    d.dma(
+        DmaChain::new(core, DmaDir::Mm2s, 0)
+            .bd(DmaBd::new(header).acquire(h0, 1).release(h1, 1))
+            .bd(DmaBd::new(ping).acquire(full, 1).release(empty, 1))
+            .bd(DmaBd::new(pong).acquire(full, 1).release(empty, 1))
+            .loop_to(1),
+    );
+    d.flow(core, WireBundle::Dma, 0, shim, WireBundle::Dma, 0);
+    let (v, phys, text) = lowered(d);
+    let ids: Vec<(u32, Option<u32>)> = phys.dmas[&TileId::from(core)][0]
+        .bds
+        .iter()
+        .map(|b| (b.bd_id, b.next_bd_id))
+        .collect();
+    assert_eq!(ids, [(0, Some(1)), (1, Some(2)), (2, Some(1))]);
+    let design = aie_dsl::emit::emit(&v).unwrap();
+    for t in [&design.mlir, &text] {
+        let next: Vec<&str> = t
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("aie.next_bd"))
+            .collect();
+        assert_eq!(
+            next,
+            ["aie.next_bd ^bb2", "aie.next_bd ^bb3", "aie.next_bd ^bb2"],
+            "{t}"
+        );
+    }
+    assert!(
+        design.generic.contains("^bb2:  // 2 preds: ^bb1, ^bb3"),
+        "{}",
+        design.generic
+    );
+    let init = cdo::write(&v, &phys, &CdoOptions::default()).unwrap().init;
+    let w = blocks(&init)
+        .into_iter()
+        .find(|(a, _)| *a == (2 << 20) + 0x1D000 + 0x20 * 2)
+        .unwrap()
+        .1;
+    assert_eq!(
+        ((w[5] >> 27) & 0xF, (w[5] >> 26) & 1),
+        (1, 1),
+        "BD 2 goes on to BD 1"
+    );
+    // A target past the chain.
+    let bad = one(i32s(64), |c, b, _, _| {
+        DmaChain::new(c, DmaDir::Mm2s, 0)
+            .bd(DmaBd::new(b))
+            .loop_to(1)
+    });
+    assert_eq!(
+        dma_problem(&bad),
+        DmaProgramError::LoopTarget {
+            at: at(DmaDir::Mm2s, 0),
+            target: 1,
+            bds: 1
+        }
+    );
 }

@@ -57,6 +57,13 @@ impl DmaChain {
         self
     }
 
+    /// The last BD goes back to BD `k` (from 0): the BDs before it run once, the rest for
+    /// ever.
+    pub fn loop_to(mut self, k: usize) -> Self {
+        self.program.end = ChainEnd::LoopTo(k);
+        self
+    }
+
     /// The last BD ends the chain: the channel runs it once (`repeat_count + 1` times with
     /// [`Self::repeat_count`]) and stops.
     pub fn ends(mut self) -> Self {

@@ -90,6 +90,9 @@ impl DmaBd {
 pub enum ChainEnd {
     /// Back to the first BD: the channel runs the chain for ever.
     Loop,
+    /// Back to BD `k` (from 0) of the chain: the BDs before it run once, as a prologue, the
+    /// rest for ever.
+    LoopTo(usize),
     /// The end block: the channel runs the chain `repeat_count + 1` times and stops.
     End,
 }

@@ -47,6 +47,7 @@ pub(crate) fn assign_bd_ids(phys: &mut Physical, d: &Design) -> Result<(), Lower
                 bd.bd_id = id;
             }
             let n = ch.bds.len();
+            let back = ch.loop_target();
             let ids: Vec<u32> = ch.bds.iter().map(|b| b.bd_id).collect();
             for (k, bd) in ch.bds.iter_mut().enumerate() {
                 bd.next_bd_id = if k + 1 < n {
@@ -54,7 +55,7 @@ pub(crate) fn assign_bd_ids(phys: &mut Physical, d: &Design) -> Result<(), Lower
                 } else if ch.finite {
                     None
                 } else {
-                    Some(ids[0])
+                    ids.get(back).copied()
                 };
             }
         }

@@ -78,8 +78,19 @@ pub struct Channel {
     pub repeat_count: u32,
     /// The BDs, in block order.
     pub bds: Vec<Bd>,
-    /// Whether the last BD ends the chain instead of looping to the first.
+    /// Whether the last BD ends the chain instead of looping back.
     pub finite: bool,
+    /// The BD (by position) the last one goes back to when the chain does not end: 0, the
+    /// first, for the ObjectFIFOs' chains; a hand-written chain may run a prologue once.
+    pub loop_to: usize,
+}
+
+impl Channel {
+    /// The position of the BD that follows the last one when the chain loops ([`Self::loop_to`]
+    /// kept within the chain).
+    pub fn loop_target(&self) -> usize {
+        self.loop_to.min(self.bds.len().saturating_sub(1))
+    }
 }
 
 /// A circuit-switched flow.

@@ -49,6 +49,10 @@ fn channels(d: &Design, buffer_base: usize, lock_base: usize) -> IndexMap<TileId
             repeat_count: p.repeat_count,
             bds,
             finite: p.end == ChainEnd::End,
+            loop_to: match p.end {
+                ChainEnd::LoopTo(k) => k,
+                _ => 0,
+            },
         });
     }
     out

@@ -128,6 +128,16 @@ pub enum DmaProgramError {
         /// The released lock.
         release: String,
     },
+    /// A chain that loops back to a BD it does not have.
+    #[error("the DMA program on {at} loops back to BD {target}, but its chain has BDs 0..={}; loop to one of those", .bds.saturating_sub(1))]
+    LoopTarget {
+        /// The channel.
+        at: DmaChannelRef,
+        /// The BD asked for.
+        target: usize,
+        /// BDs in the chain.
+        bds: usize,
+    },
     /// A chosen BD id the channel cannot use.
     #[error("BD {bd} of the DMA program on {at} asks for BD id {id}, but this channel uses ids {range}; choose one of those or leave the id to assignment")]
     BdIdOutOfRange {
@@ -315,6 +325,18 @@ impl Validator<'_> {
         if p.bds.is_empty() {
             self.push(DmaProgramError::Empty { at }.into());
             return;
+        }
+        if let crate::ir::ChainEnd::LoopTo(target) = p.end {
+            if target >= p.bds.len() {
+                self.push(
+                    DmaProgramError::LoopTarget {
+                        at,
+                        target,
+                        bds: p.bds.len(),
+                    }
+                    .into(),
+                );
+            }
         }
         let model = d.device.model();
         let (available, why) = match at.kind {

@@ -140,7 +140,7 @@ impl Writer<'_> {
                 } else if ch.finite {
                     end
                 } else {
-                    s + 1
+                    s + 1 + ch.loop_target()
                 };
                 self.line(l, format_args!("aie.next_bd ^bb{succ}"));
             }

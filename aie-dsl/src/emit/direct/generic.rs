@@ -462,7 +462,7 @@ impl G<'_> {
                 } else if ch.finite {
                     end
                 } else {
-                    s + 1
+                    s + 1 + ch.loop_target()
                 };
                 preds[succ].push(s + 1 + j);
             }
@@ -536,7 +536,7 @@ impl G<'_> {
                 } else if ch.finite {
                     end
                 } else {
-                    s + 1
+                    s + 1 + ch.loop_target()
                 };
                 self.line(3, &format!("\"aie.next_bd\"()[^bb{succ}] : () -> ()"));
             }

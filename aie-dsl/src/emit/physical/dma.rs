@@ -139,7 +139,7 @@ impl<'c> ModuleBuilder<'c, '_> {
                     } else if ch.finite {
                         &end
                     } else {
-                        &bds[k][0]
+                        &bds[k][ch.loop_target()]
                     };
                     b.append_operation(self.op("aie.next_bd").add_successors(&[succ]).build()?);
                 }

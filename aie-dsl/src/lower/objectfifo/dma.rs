@@ -216,6 +216,7 @@ impl State<'_> {
             repeat_count: 0,
             bds,
             finite: false,
+            loop_to: 0,
         });
     }
 
