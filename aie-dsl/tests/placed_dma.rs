@@ -562,6 +562,30 @@ fn one_program_per_channel() {
 }
 
 #[test]
+fn repeat_counts_fit_the_start_queue() {
+    // aie-rt's start queue holds 1..=256 runs (repeat_count 0..=255).
+    let with = |n: u32| {
+        one(i32s(64), move |c, b, _, _| {
+            DmaChain::new(c, DmaDir::Mm2s, 0)
+                .bd(DmaBd::new(b))
+                .ends()
+                .repeat_count(n)
+        })
+    };
+    assert!(problems(&with(255)).is_empty());
+    for n in [256, u32::MAX] {
+        assert_eq!(
+            dma_problem(&with(n)),
+            DmaProgramError::RepeatCount {
+                at: at(DmaDir::Mm2s, 0),
+                count: n,
+                max: 255
+            }
+        );
+    }
+}
+
+#[test]
 fn shim_and_empty_programs_are_rejected() {
     let mut d = DesignBuilder::new("shim", Device::Npu1_1Col);
     let shim = d.shim_tile(0);

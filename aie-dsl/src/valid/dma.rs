@@ -128,6 +128,16 @@ pub enum DmaProgramError {
         /// The released lock.
         release: String,
     },
+    /// A repeat count the channel's start queue cannot hold.
+    #[error("the DMA program on {at} repeats {count} times more, but the start queue's repeat field counts at most {max} more runs; use a smaller repeat_count")]
+    RepeatCount {
+        /// The channel.
+        at: DmaChannelRef,
+        /// The repeat count asked for.
+        count: u32,
+        /// The largest.
+        max: u32,
+    },
     /// A chain that loops back to a BD it does not have.
     #[error("the DMA program on {at} loops back to BD {target}, but its chain has BDs 0..={}; loop to one of those", .bds.saturating_sub(1))]
     LoopTarget {
@@ -165,7 +175,7 @@ pub enum DmaProgramError {
         other_bd: usize,
     },
     /// An acquire without a release or the other way round.
-    #[error("BD {bd} of the DMA program on {at} {has} a lock but does not {missing} one; a BD's lock fields take both or neither (mlir-aie's CDO writer sets both from the block): add the {missing}, or drop the {has_noun}")]
+    #[error("BD {bd} of the DMA program on {at} {has} a lock but does not {missing} one; a BD takes both or neither (mlir-aie's CDO writer: \"expected both use_lock(acquire) and use_lock(release) with bd\"): add the {missing}, or drop the {has_noun}")]
     HalfLocked {
         /// The channel.
         at: DmaChannelRef,
@@ -325,6 +335,18 @@ impl Validator<'_> {
         if p.bds.is_empty() {
             self.push(DmaProgramError::Empty { at }.into());
             return;
+        }
+        // aie-rt `XAie_DmaChannelSetStartQueue` takes 1..=256 runs: repeat_count 0..=255.
+        let max_repeat = regs::DMA_MAX_REPEAT.saturating_sub(1);
+        if p.repeat_count > max_repeat {
+            self.push(
+                DmaProgramError::RepeatCount {
+                    at,
+                    count: p.repeat_count,
+                    max: max_repeat,
+                }
+                .into(),
+            );
         }
         if let crate::ir::ChainEnd::LoopTo(target) = p.end {
             if target >= p.bds.len() {
