@@ -440,6 +440,17 @@ impl G<'_> {
         };
         let text = format!("%{value} = \"{op}\"(%{}) ({{", self.tile(tile)?);
         self.line(2, &text);
+        // The BDs hold arena positions of the design's buffers and locks.
+        let lock_values: Vec<u32> = d
+            .locks
+            .iter()
+            .map(|(id, _)| self.locks.get(&id).copied())
+            .collect::<Option<_>>()?;
+        let buffer_values: Vec<(u32, String)> = d
+            .buffers
+            .iter()
+            .map(|(id, b)| Some((self.buffers.get(&id).copied()?, b.ty.to_string())))
+            .collect::<Option<_>>()?;
         // Block numbers: channel k's start block, its BDs after it, the end block last.
         let mut start = Vec::with_capacity(chans.len());
         let mut n = 0usize;
@@ -496,14 +507,14 @@ impl G<'_> {
             for (j, bd) in ch.bds.iter().enumerate() {
                 label(self, s + 1 + j);
                 if let Some((lock, n)) = bd.acquire {
-                    let lock = self.locks.get(&self.lock_id(lock)?).copied()?;
+                    let lock = *lock_values.get(lock)?;
                     let text = format!(
                         "\"aie.use_lock\"(%{lock}) {{action = 2 : i32, value = {} : i32}} : (index) -> ()",
                         as_i32(n)?
                     );
                     self.line(3, &text);
                 }
-                let (buf, ty) = self.buffer_at(bd.buffer)?;
+                let (buf, ty) = buffer_values.get(bd.buffer)?;
                 let dims = if bd.dims.is_empty() {
                     String::new()
                 } else {
@@ -524,7 +535,7 @@ impl G<'_> {
                 );
                 self.line(3, &text);
                 if let Some((lock, n)) = bd.release {
-                    let lock = self.locks.get(&self.lock_id(lock)?).copied()?;
+                    let lock = *lock_values.get(lock)?;
                     let text = format!(
                         "\"aie.use_lock\"(%{lock}) {{action = 1 : i32, value = {} : i32}} : (index) -> ()",
                         as_i32(n)?
@@ -547,17 +558,6 @@ impl G<'_> {
         self.line(3, "\"aie.end\"() : () -> ()");
         self.line(2, "}) : (index) -> index");
         Some(())
-    }
-
-    /// The design's lock at arena index `ix` (the index a hand-written program's BD holds).
-    fn lock_id(&self, ix: usize) -> Option<crate::ir::LockId> {
-        self.d.locks.iter().nth(ix).map(|(id, _)| id)
-    }
-
-    /// The value number and type of the design's buffer at arena index `ix`.
-    fn buffer_at(&self, ix: usize) -> Option<(u32, String)> {
-        let (id, b) = self.d.buffers.iter().nth(ix)?;
-        Some((self.buffers.get(&id).copied()?, b.ty.to_string()))
     }
 
     fn core(&mut self, core: &crate::ir::Core, value: u32) -> Option<()> {
