@@ -71,10 +71,12 @@ pub use pipeline::{build, Artifact, BuildOptions, Built};
 pub mod prelude {
     pub use crate::dsl::typed::{Fifo, HostBuf, Obj, Objs, Shape};
     pub use crate::dsl::{
-        Acquired, ComputeTile, CoreBuilder, DesignBuilder, FifoSpec, MemTile, RuntimeBuilder,
-        ShimTile, Transfer,
+        Acquired, ComputeTile, CoreBuilder, DesignBuilder, DmaChain, FifoSpec, MemTile,
+        RuntimeBuilder, ShimTile, Transfer,
     };
-    pub use crate::ir::{Design, Dim, FifoId, FifoPort, Kernel, KernelId, LockAction, StreamPort};
+    pub use crate::ir::{
+        ChainEnd, Design, Dim, DmaBd, FifoId, FifoPort, Kernel, KernelId, LockAction, StreamPort,
+    };
     pub use crate::target::{Device, DmaDir, TileKind, WireBundle};
     pub use crate::types::InitValue;
     pub use crate::types::{bf16, ArgType, ElemType, MemRefType, Scalar, ScalarType};

@@ -12,6 +12,7 @@ pub mod matmul;
 pub mod npu;
 pub mod passthrough_dmas;
 pub mod passthrough_kernel;
+pub mod placed_dma;
 pub mod report_demo;
 pub mod scaling;
 pub mod shape;

@@ -36,6 +36,25 @@ fn estimate_agrees_with_the_lowered_design() {
                         .filter(|a| a.tile == tile && a.dir == dir)
                         .map(|a| a.channel),
                 );
+                // Hand-placed shim allocations and flows hold their channels too (a flow and
+                // the allocation or program on its channel share it).
+                used.extend(
+                    d.shim_allocs
+                        .iter()
+                        .filter(|(_, a)| a.tile == tile && a.dir == dir)
+                        .map(|(_, a)| a.channel),
+                );
+                for f in &d.flows {
+                    use aie_dsl::target::WireBundle::Dma;
+                    if f.source.bundle == Dma && f.source.tile == tile && dir == DmaDir::Mm2s {
+                        used.push(f.source.channel);
+                    }
+                    if f.dest.bundle == Dma && f.dest.tile == tile && dir == DmaDir::S2mm {
+                        used.push(f.dest.channel);
+                    }
+                }
+                used.sort_unstable();
+                used.dedup();
                 assert_eq!(
                     est.channels(dir).len(),
                     used.len(),

@@ -26,7 +26,7 @@ fn vector_scalar_mul_macro_form_equals_builder_form() {
 
 #[test]
 fn the_design_attribute_registers_every_design() {
-    // The registry holds every design linked into the program: the designs crate's twelve, and
+    // The registry holds every design linked into the program: the designs crate's thirteen, and
     // the two this test file declares (`expansion`, `out_of_range`).
     let names: Vec<&str> = designs::all().iter().map(|(n, _)| *n).collect();
     assert_eq!(
@@ -42,6 +42,7 @@ fn the_design_attribute_registers_every_design() {
             "out_of_range",
             "passthrough_dmas",
             "passthrough_kernel",
+            "placed_dma",
             "residual_add",
             "softmax",
             "vector_add_4core",

@@ -27,10 +27,12 @@
 //! ```
 
 mod core;
+mod dma;
 mod runtime;
 pub mod typed;
 
 pub use core::{Acquired, CoreBuilder};
+pub use dma::DmaChain;
 pub use runtime::{RuntimeBuilder, Transfer};
 
 use crate::error::Error;

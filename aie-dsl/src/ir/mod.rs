@@ -6,11 +6,13 @@
 
 mod arena;
 mod core;
+mod dma;
 pub mod fifo_rules;
 mod runtime;
 
 pub use arena::{Arena, Handle};
 pub use core::{AcquireId, CallArg, CoreStmt, FifoPort, LockAction};
+pub use dma::{ChainEnd, DmaBd, DmaProgram};
 pub use runtime::{DmaTarget, DmaTransfer, HostArg, RuntimeOp, RuntimeSequence, TransferDir};
 
 use crate::target::{Device, DmaDir, TileKind, WireBundle};
@@ -275,6 +277,8 @@ pub struct Design {
     pub cores: Arena<Core>,
     /// The host's runtime sequence.
     pub runtime: Option<RuntimeSequence>,
+    /// Hand-written DMA programs over placed buffers, one per channel, in declaration order.
+    pub dma_programs: Vec<DmaProgram>,
     /// Builder calls that could not be recorded as asked (reported by validation).
     pub misuse: Vec<Misuse>,
 }
@@ -328,6 +332,7 @@ impl Design {
             shim_allocs: Arena::new(),
             cores: Arena::new(),
             runtime: None,
+            dma_programs: Vec::new(),
             misuse: Vec::new(),
         }
     }

@@ -157,39 +157,57 @@ pub fn bd_layouts(d: &Design, p: &Physical) -> Result<(), LowerError> {
                 if bd.dims.is_empty() {
                     continue;
                 }
-                if bd.dims.len() > max_dims {
-                    return fail(format!("the layout has {} dimensions, but this tile's DMA takes at most {max_dims} (mlir-aie: \"Cannot give more than {max_dims} dimensions\"); merge dimensions or do the reordering on a mem tile", bd.dims.len()));
-                }
-                let n = i128::from(buf.ty.elements().min(i64::MAX as u64) as i64);
-                let max_idx: i128 = bd
-                    .dims
-                    .iter()
-                    .map(|x| i128::from(x.stride) * (i128::from(x.size) - 1))
-                    .sum();
-                if max_idx >= n {
-                    return fail(format!("the layout reaches element {max_idx} of a {n}-element object (mlir-aie: \"out of bounds access in buffer\"); shrink the sizes or strides"));
-                }
-                for x in &bd.dims {
-                    if x.stride == 0 {
-                        return fail("a layout dimension has stride 0 (mlir-aie: \"Invalid step size\"); give every dimension a positive stride".into());
-                    }
-                    if i128::from(x.stride) > n {
-                        return fail(format!("the layout stride {} exceeds the object's {n} elements (mlir-aie: \"Step size exceeds memref size\"); use a smaller stride", x.stride));
-                    }
-                    if x.size > 512 {
-                        return fail(format!("the layout size {} is above 512, the largest mlir-aie's BD verifier accepts (\"Size may not exceed 1023\" is checked as size < 513); split the dimension", x.size));
-                    }
-                    if x.stride >= 1 << 19 {
-                        return fail(format!("the layout stride {} is at least 2^19, which mlir-aie's BD verifier rejects; use a smaller stride", x.stride));
-                    }
-                }
-                if eb != 4 && bd.dims.last().is_some_and(|x| x.stride != 1) {
-                    return fail(format!("the innermost layout stride is {}, but for {}-byte elements it must be 1 (the DMA moves 32-bit words; mlir-aie: \"inner-most dim stride must be 1\"); make the innermost stride 1", bd.dims.last().map_or(0, |x| x.stride), eb));
+                if let Some(problem) = layout_problem(&bd.dims, buf.ty.elements(), eb, max_dims) {
+                    return fail(problem);
                 }
             }
         }
     }
     Ok(())
+}
+
+/// The first rule of mlir-aie's `DMABDOp::verify` (lib/Dialect/AIE/IR/AIEDialect.cpp at
+/// 5ff2ab97d) that the access pattern `dims` (outermost first) over a buffer of `elements`
+/// elements of `elem_bytes` bytes breaks, with what to change; `None` when it keeps them all.
+/// `max_dims` is 3 on a compute tile, 4 on a mem tile.
+pub(crate) fn layout_problem(
+    dims: &[crate::ir::Dim],
+    elements: u64,
+    elem_bytes: u64,
+    max_dims: usize,
+) -> Option<String> {
+    if dims.is_empty() {
+        return None;
+    }
+    if dims.len() > max_dims {
+        return Some(format!("the layout has {} dimensions, but this tile's DMA takes at most {max_dims} (mlir-aie: \"Cannot give more than {max_dims} dimensions\"); merge dimensions or do the reordering on a mem tile", dims.len()));
+    }
+    let n = i128::from(elements.min(i64::MAX as u64) as i64);
+    let max_idx: i128 = dims
+        .iter()
+        .map(|x| i128::from(x.stride) * (i128::from(x.size) - 1))
+        .sum();
+    if max_idx >= n {
+        return Some(format!("the layout reaches element {max_idx} of a {n}-element object (mlir-aie: \"out of bounds access in buffer\"); shrink the sizes or strides"));
+    }
+    for x in dims {
+        if x.stride == 0 {
+            return Some("a layout dimension has stride 0 (mlir-aie: \"Invalid step size\"); give every dimension a positive stride".into());
+        }
+        if i128::from(x.stride) > n {
+            return Some(format!("the layout stride {} exceeds the object's {n} elements (mlir-aie: \"Step size exceeds memref size\"); use a smaller stride", x.stride));
+        }
+        if x.size > 512 {
+            return Some(format!("the layout size {} is above 512, the largest mlir-aie's BD verifier accepts (\"Size may not exceed 1023\" is checked as size < 513); split the dimension", x.size));
+        }
+        if x.stride >= 1 << 19 {
+            return Some(format!("the layout stride {} is at least 2^19, which mlir-aie's BD verifier rejects; use a smaller stride", x.stride));
+        }
+    }
+    if elem_bytes != 4 && dims.last().is_some_and(|x| x.stride != 1) {
+        return Some(format!("the innermost layout stride is {}, but for {}-byte elements it must be 1 (the DMA moves 32-bit words; mlir-aie: \"inner-most dim stride must be 1\"); make the innermost stride 1", dims.last().map_or(0, |x| x.stride), elem_bytes));
+    }
+    None
 }
 
 /// Every symbol of the lowered device is defined once: FIFO ends (`F`, `F_cons`,

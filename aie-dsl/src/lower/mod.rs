@@ -18,6 +18,7 @@ pub mod npu;
 pub mod objectfifo;
 pub mod overlay;
 pub mod physical;
+pub(crate) mod placed_dma;
 pub mod route;
 pub mod unroll;
 

@@ -60,6 +60,9 @@ pub struct Bd {
     pub dims: Vec<Dim>,
     /// Assigned BD id.
     pub bd_id: u32,
+    /// Whether `bd_id` was chosen by the user (a hand-written BD's `bd_id`), which BD-id
+    /// assignment keeps.
+    pub fixed_id: bool,
     /// BD id of the next BD in the chain (`None` for the last of a finite chain).
     pub next_bd_id: Option<u32>,
 }
@@ -75,8 +78,19 @@ pub struct Channel {
     pub repeat_count: u32,
     /// The BDs, in block order.
     pub bds: Vec<Bd>,
-    /// Whether the last BD ends the chain instead of looping to the first.
+    /// Whether the last BD ends the chain instead of looping back.
     pub finite: bool,
+    /// The BD (by position) the last one goes back to when the chain does not end: 0, the
+    /// first, for the ObjectFIFOs' chains; a hand-written chain may run a prologue once.
+    pub loop_to: usize,
+}
+
+impl Channel {
+    /// The position of the BD that follows the last one when the chain loops ([`Self::loop_to`]
+    /// kept within the chain).
+    pub fn loop_target(&self) -> usize {
+        self.loop_to.min(self.bds.len().saturating_sub(1))
+    }
 }
 
 /// A circuit-switched flow.

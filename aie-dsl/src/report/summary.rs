@@ -77,8 +77,8 @@ pub fn lowered_summary(design: &Design, phys: &crate::lower::physical::Physical)
         "lowered: {} buffers, {} locks, {} flows, {} shim allocations",
         phys.buffers.len(),
         phys.locks.len(),
-        phys.flows.len(),
-        phys.shim_allocs.len()
+        phys.flows.len() + d.flows.len(),
+        phys.shim_allocs.len() + d.shim_allocs.len()
     );
     let _ = writeln!(
         s,
@@ -105,6 +105,23 @@ pub fn lowered_summary(design: &Design, phys: &crate::lower::physical::Physical)
                     .filter(|a| a.tile == id && a.dir == dd)
                     .map(|a| a.channel),
             );
+            // Hand-placed shim allocations and DMA ends of hand-placed flows hold theirs too.
+            n.extend(
+                d.shim_allocs
+                    .iter()
+                    .filter(|(_, a)| a.tile == id && a.dir == dd)
+                    .map(|(_, a)| a.channel),
+            );
+            for f in &d.flows {
+                use crate::target::WireBundle::Dma;
+                let end = match dd {
+                    DmaDir::Mm2s => &f.source,
+                    DmaDir::S2mm => &f.dest,
+                };
+                if end.bundle == Dma && end.tile == id {
+                    n.insert(end.channel);
+                }
+            }
             n.len()
         };
         let mem = if t.kind == TileKind::Shim {

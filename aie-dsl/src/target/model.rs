@@ -154,6 +154,8 @@ pub struct TargetModel {
     pub max_lock_value: u32,
     /// Bytes the DMA address generator moves at a time.
     pub dma_granularity_bytes: u32,
+    /// Mem-tile DMA channels that reach the neighbour mem tiles' memory and locks.
+    pub mem_tile_neighbour_channels: u32,
     /// Widest element a shim DMA transfer may use, in bits.
     pub max_dma_element_bits: u32,
     /// Limits of runtime-sequence transfers.
@@ -199,6 +201,7 @@ pub static NPU1: TargetModel = TargetModel {
     default_stack_bytes: npu1::DEFAULT_STACK_BYTES,
     max_lock_value: npu1::MAX_LOCK_VALUE,
     dma_granularity_bytes: npu1::DMA_GRANULARITY_BYTES,
+    mem_tile_neighbour_channels: npu1::MEM_TILE_NEIGHBOUR_CHANNELS,
     max_dma_element_bits: npu1::MAX_DMA_ELEMENT_BITS,
     shim_transfer: ShimTransferLimits {
         max_wrap: npu1::SHIM_MAX_WRAP,

@@ -40,6 +40,11 @@ pub const SHIM: TileResources = TileResources {
     dma_channels: 2,
 };
 
+/// Mem-tile DMA channels (per direction, from 0) whose BDs reach the west and east neighbour
+/// mem tiles' memory and locks; the others reach only their own tile (mlir-aie
+/// `AIE2TargetModel::getMaxChannelNumForAdjacentMemTile`, `MemTileDMAOp::verify`).
+pub const MEM_TILE_NEIGHBOUR_CHANNELS: u32 = 4;
+
 /// Default core stack size in bytes (`aie.core` `stack_size`).
 pub const DEFAULT_STACK_BYTES: u32 = 1024;
 /// Largest value an AIE2 semaphore lock holds.

@@ -8,6 +8,9 @@ use crate::types::InitValueError;
 /// One problem in a design. Each message names the object and says what to change.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ValidationError {
+    /// A hand-written DMA program that cannot run as written.
+    #[error(transparent)]
+    DmaProgram(#[from] super::dma::DmaProgramError),
     /// A tile coordinate beyond the device.
     #[error("tile ({col},{row}) is outside {device}, which has columns 0..={max_col} and rows 0..={max_row}; use a column below {columns} or target a device with more columns")]
     TileOutsideDevice {

@@ -8,6 +8,7 @@
 //! lowering. What only the exact lowering can see (e.g. a mem tile's BDs per channel parity) is
 //! reported by the lowering as a [`crate::lower::LowerError`].
 
+mod dma;
 mod error;
 mod fifos;
 mod init;
@@ -23,6 +24,7 @@ mod runtime;
 mod tiles;
 mod transfer;
 
+pub use dma::{DmaChannelRef, DmaProgramError};
 pub use error::{ValidationError, ValidationErrors};
 
 use crate::ir::{Design, FifoId, TileId};
@@ -80,6 +82,7 @@ pub fn check(design: &Design) -> Result<(), ValidationErrors> {
     v.links();
     links::check(&mut v);
     v.placed();
+    v.dma_programs();
     program::check(&mut v);
     locks::check(&mut v);
     runtime::check(&mut v);

@@ -290,7 +290,18 @@ pub fn estimate(design: &Design) -> IndexMap<TileId, TileUsage> {
     for (_, a) in design.shim_allocs.iter() {
         t.channel(a.tile, a.dir, format!("hand-placed channel {}", a.channel));
     }
+    for p in &design.dma_programs {
+        // A placed flow from the same channel carries this program's stream: one channel.
+        t.channel(p.tile, p.dir, format!("hand-placed channel {}", p.channel));
+        let bds = u32::try_from(p.bds.len()).unwrap_or(u32::MAX);
+        t.bds(p.tile, program_label(p), bds);
+    }
     t.usage
+}
+
+/// How the resource report names a hand-written DMA program.
+fn program_label(p: &crate::ir::DmaProgram) -> String {
+    format!("DMA program {} {}", p.dir.keyword(), p.channel)
 }
 
 impl Validator<'_> {
@@ -415,6 +426,10 @@ fn mem_tile_channels(d: &Design, tile: TileId) -> std::collections::HashMap<Stri
         }
     }
     let mut out = std::collections::HashMap::new();
+    for p in d.dma_programs.iter().filter(|p| p.tile == tile) {
+        taken.push((p.dir, p.channel));
+        out.insert(program_label(p), (p.dir, p.channel));
+    }
     for (id, f) in d.fifos.iter() {
         if !requires_dma(d, id) {
             continue;

@@ -121,7 +121,8 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
     }
 
     /// The design's module, its ops in this order: kernel declarations, tiles, ObjectFIFOs,
-    /// links, buffers, locks, hand-placed routing, cores, the runtime sequence.
+    /// links, buffers, locks, hand-placed routing, cores, hand-written DMA programs, the runtime
+    /// sequence.
     pub(super) fn build(&self) -> Result<Module<'c>, EmitError> {
         let d = self.design;
         let module = Module::new(self.loc);
@@ -145,10 +146,39 @@ impl<'c, 'd> ModuleBuilder<'c, 'd> {
             locks: &locks,
         };
         self.cores(&blk, &tile, &env)?;
+        self.placed_dma_programs(&blk, &tile, &buffers, &locks)?;
         if let Some(seq) = &d.runtime {
             self.runtime_sequence(&blk, seq, false)?;
         }
         self.end(&blk)?;
         Ok(module)
+    }
+
+    /// The hand-written DMA programs: one `aie.mem` / `aie.memtile_dma` per tile, as the user
+    /// wrote them (no BD ids yet).
+    fn placed_dma_programs(
+        &self,
+        blk: &BlockRef<'c, '_>,
+        tile: TileLookup<'_, 'c, '_>,
+        buffers: &HashMap<crate::ir::BufferId, Value<'c, '_>>,
+        locks: &HashMap<crate::ir::LockId, Value<'c, '_>>,
+    ) -> Result<(), EmitError> {
+        let d = self.design;
+        if d.dma_programs.is_empty() {
+            return Ok(());
+        }
+        let missing = |what: &str| EmitError::Build(format!("{what} not emitted"));
+        let buffers: Vec<Value<'c, '_>> = d
+            .buffers
+            .iter()
+            .map(|(id, _)| buffers.get(&id).copied().ok_or_else(|| missing("buffer")))
+            .collect::<Result<_, _>>()?;
+        let locks: Vec<Value<'c, '_>> = d
+            .locks
+            .iter()
+            .map(|(id, _)| locks.get(&id).copied().ok_or_else(|| missing("lock")))
+            .collect::<Result<_, _>>()?;
+        let dmas = crate::lower::placed_dma::design_channels(d);
+        self.dma_regions(blk, &dmas, tile, &buffers, &locks, false)
     }
 }

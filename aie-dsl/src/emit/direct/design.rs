@@ -4,7 +4,7 @@
 //!
 //! The ops come in the builder's order (`ModuleBuilder::build`: kernel declarations, tiles,
 //! ObjectFIFOs, links, buffers, locks, hand-placed flows, packet flows, shim DMA allocations,
-//! cores, the runtime sequence); their text is what the printer makes of them, value names made
+//! cores, hand-written DMA programs, the runtime sequence); their text is what the printer makes of them, value names made
 //! unique the same way (`Writer::unique`). Cores keep their `scf.for` loops here (no
 //! `convert-scf-to-cf` on the design's module): the loop's index constants go right before it,
 //! and its induction variable and the values inside share the core's scope.
@@ -46,6 +46,7 @@ pub(crate) fn design(design: &Design) -> Option<String> {
     let locks = d.locks(2)?;
     d.routing(2)?;
     d.cores(&buffers, &locks, 2)?;
+    d.dma_programs(&buffers, &locks, 2)?;
     if let Some(seq) = &design.runtime {
         d.w.scoped(|w| sequence(w, seq, 2))?;
     }
@@ -106,6 +107,41 @@ impl Writer<'_> {
 impl DesignWriter<'_> {
     fn tile(&self, t: TileId) -> Option<&str> {
         self.tiles.get(&t).map(String::as_str)
+    }
+
+    /// The hand-written DMA programs, one `aie.mem` / `aie.memtile_dma` per tile, as the user
+    /// wrote them (the same regions as the physical design's, without BD ids).
+    fn dma_programs(
+        &mut self,
+        buffers: &HashMap<crate::ir::BufferId, String>,
+        locks: &HashMap<crate::ir::LockId, String>,
+        l: usize,
+    ) -> Option<()> {
+        let d = self.w.design;
+        if d.dma_programs.is_empty() {
+            return Some(());
+        }
+        let buffer_names: Vec<String> = d
+            .buffers
+            .iter()
+            .map(|(id, _)| buffers.get(&id).cloned())
+            .collect::<Option<_>>()?;
+        let types: Vec<&crate::types::MemRefType> = d.buffers.iter().map(|(_, b)| &b.ty).collect();
+        let lock_names: Vec<String> = d
+            .locks
+            .iter()
+            .map(|(id, _)| locks.get(&id).cloned())
+            .collect::<Option<_>>()?;
+        let refs = super::dma::BdRefs {
+            buffers: &buffer_names,
+            types: &types,
+            locks: &lock_names,
+            with_ids: false,
+        };
+        let dmas = crate::lower::placed_dma::design_channels(d);
+        let tiles = &self.tiles;
+        self.w
+            .dma_regions(&dmas, |t| tiles.get(&t).cloned(), &refs, l)
     }
 
     /// `aie.objectfifo @name(producer dims, {consumers dims}, depth) {flags} : type = [init]`.

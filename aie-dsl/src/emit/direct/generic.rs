@@ -174,10 +174,23 @@ pub(crate) fn generic(d: &Design) -> Option<String> {
         core_values.push(c.value);
         c.value = c.value.checked_add(1)?;
     }
-    // Then the regions, the last first: the runtime sequence's arguments, the cores backwards.
+    // The hand-written DMA programs: one region op per tile after the cores.
+    let dmas = crate::lower::placed_dma::design_channels(d);
+    let mut mem_values = Vec::new();
+    for _ in &dmas {
+        mem_values.push(c.value);
+        c.value = c.value.checked_add(1)?;
+    }
+    // Then the regions, the last first: the runtime sequence's arguments, the DMA programs
+    // backwards (one value per `dma_start`), the cores backwards.
     let seq_args = c.arg;
     if let Some(seq) = &d.runtime {
         c.arg = c.arg.checked_add(u32::try_from(seq.args.len()).ok()?)?;
+    }
+    let mut mem_first = vec![0u32; dmas.len()];
+    for (k, chans) in dmas.values().enumerate().rev() {
+        mem_first[k] = c.value;
+        c.value = c.value.checked_add(u32::try_from(chans.len()).ok()?)?;
     }
     let cores: Vec<_> = d.cores.iter().map(|(_, k)| k).collect();
     for core in cores.iter().rev() {
@@ -190,6 +203,9 @@ pub(crate) fn generic(d: &Design) -> Option<String> {
     g.device_ops()?;
     for (k, core) in cores.iter().enumerate() {
         g.core(core, core_values[k])?;
+    }
+    for (k, (tile, chans)) in dmas.iter().enumerate() {
+        g.dma_region(*tile, chans, mem_values[k], mem_first[k])?;
     }
     if let Some(seq) = &d.runtime {
         g.sequence(seq, seq_args)?;
@@ -403,6 +419,144 @@ impl G<'_> {
             );
             self.line(2, &text);
         }
+        Some(())
+    }
+
+    /// One tile's hand-written DMA programs as `aie.mem` / `aie.memtile_dma` with its blocks:
+    /// per channel a `dma_start` block and the BD blocks, then the end block; each block after
+    /// the entry labelled `^bbN` with MLIR's comment naming its predecessors in block order.
+    fn dma_region(
+        &mut self,
+        tile: TileId,
+        chans: &[crate::lower::physical::Channel],
+        value: u32,
+        first_value: u32,
+    ) -> Option<()> {
+        let d = self.d;
+        let op = if d.tiles.get(tile).map(|t| t.kind) == Some(crate::target::TileKind::Mem) {
+            "aie.memtile_dma"
+        } else {
+            "aie.mem"
+        };
+        let text = format!("%{value} = \"{op}\"(%{}) ({{", self.tile(tile)?);
+        self.line(2, &text);
+        // The BDs hold arena positions of the design's buffers and locks.
+        let lock_values: Vec<u32> = d
+            .locks
+            .iter()
+            .map(|(id, _)| self.locks.get(&id).copied())
+            .collect::<Option<_>>()?;
+        let buffer_values: Vec<(u32, String)> = d
+            .buffers
+            .iter()
+            .map(|(id, b)| Some((self.buffers.get(&id).copied()?, b.ty.to_string())))
+            .collect::<Option<_>>()?;
+        // Block numbers: channel k's start block, its BDs after it, the end block last.
+        let mut start = Vec::with_capacity(chans.len());
+        let mut n = 0usize;
+        for ch in chans {
+            start.push(n);
+            n = n.checked_add(1)?.checked_add(ch.bds.len())?;
+        }
+        let end = n;
+        // Each block's successors, to list predecessors.
+        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); end + 1];
+        for (k, ch) in chans.iter().enumerate() {
+            let s = start[k];
+            let first = if ch.bds.is_empty() { end } else { s + 1 };
+            let next = start.get(k + 1).copied().unwrap_or(end);
+            preds[first].push(s);
+            preds[next].push(s);
+            for j in 0..ch.bds.len() {
+                let succ = if j + 1 < ch.bds.len() {
+                    s + 2 + j
+                } else if ch.finite {
+                    end
+                } else {
+                    s + 1 + ch.loop_target()
+                };
+                preds[succ].push(s + 1 + j);
+            }
+        }
+        let label = |g: &mut Self, b: usize| {
+            let mut p = preds[b].clone();
+            p.sort_unstable();
+            let names: Vec<String> = p.iter().map(|x| format!("^bb{x}")).collect();
+            let comment = match names.len() {
+                0 => "  // no predecessors".to_string(),
+                1 => format!("  // pred: {}", names[0]),
+                n => format!("  // {n} preds: {}", names.join(", ")),
+            };
+            g.line(2, &format!("^bb{b}:{comment}"));
+        };
+        for (k, ch) in chans.iter().enumerate() {
+            let s = start[k];
+            if s > 0 {
+                label(self, s);
+            }
+            let first = if ch.bds.is_empty() { end } else { s + 1 };
+            let next = start.get(k + 1).copied().unwrap_or(end);
+            let v = first_value.checked_add(u32::try_from(k).ok()?)?;
+            let text = format!(
+                "%{v} = \"aie.dma_start\"()[^bb{first}, ^bb{next}] {{channel_dir = {} : i32, channel_index = {} : i32, repeat_count = {} : i32}} : () -> i1",
+                ch.dir.enum_value(),
+                as_i32(ch.index)?,
+                as_i32(ch.repeat_count)?
+            );
+            self.line(3, &text);
+            for (j, bd) in ch.bds.iter().enumerate() {
+                label(self, s + 1 + j);
+                if let Some((lock, n)) = bd.acquire {
+                    let lock = *lock_values.get(lock)?;
+                    let text = format!(
+                        "\"aie.use_lock\"(%{lock}) {{action = 2 : i32, value = {} : i32}} : (index) -> ()",
+                        as_i32(n)?
+                    );
+                    self.line(3, &text);
+                }
+                let (buf, ty) = buffer_values.get(bd.buffer)?;
+                let dims = if bd.dims.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "dimensions = #aie<bd_dim_layout_array{}>, ",
+                        dims_text(&bd.dims)
+                    )
+                };
+                let id = if bd.fixed_id {
+                    format!("bd_id = {} : i32, ", as_i32(bd.bd_id)?)
+                } else {
+                    String::new()
+                };
+                let text = format!(
+                    "\"aie.dma_bd\"(%{buf}) {{{id}{dims}len = {} : i32, offset = {} : i32}} : ({ty}) -> ()",
+                    as_i32(bd.len)?,
+                    as_i32(bd.offset)?
+                );
+                self.line(3, &text);
+                if let Some((lock, n)) = bd.release {
+                    let lock = *lock_values.get(lock)?;
+                    let text = format!(
+                        "\"aie.use_lock\"(%{lock}) {{action = 1 : i32, value = {} : i32}} : (index) -> ()",
+                        as_i32(n)?
+                    );
+                    self.line(3, &text);
+                }
+                let succ = if j + 1 < ch.bds.len() {
+                    s + 2 + j
+                } else if ch.finite {
+                    end
+                } else {
+                    s + 1 + ch.loop_target()
+                };
+                self.line(3, &format!("\"aie.next_bd\"()[^bb{succ}] : () -> ()"));
+            }
+        }
+        if end > 0 {
+            label(self, end);
+        }
+        self.line(3, "\"aie.end\"() : () -> ()");
+        self.line(2, "}) : (index) -> index");
         Some(())
     }
 

@@ -7,8 +7,10 @@ use melior::ir::{Block, BlockLike, BlockRef, Region, RegionLike, Value};
 use crate::emit::build::{aie_attr, ModuleBuilder, TileLookup};
 use crate::emit::text::dims_text;
 use crate::emit::EmitError;
-use crate::lower::physical::Physical;
+use crate::ir::TileId;
+use crate::lower::physical::{Channel, Physical};
 use crate::target::TileKind;
+use indexmap::IndexMap;
 
 impl<'c> ModuleBuilder<'c, '_> {
     /// The `action` attribute of `aie.use_lock`.
@@ -51,8 +53,25 @@ impl<'c> ModuleBuilder<'c, '_> {
         buffers: &[Value<'c, '_>],
         locks: &[Value<'c, '_>],
     ) -> Result<(), EmitError> {
+        self.dma_regions(blk, &phys.dmas, tile, buffers, locks, true)
+    }
+
+    /// One `aie.mem` / `aie.memtile_dma` per tile of `dmas`, its BDs indexing `buffers` and
+    /// `locks`; `with_ids` adds each BD's assigned `bd_id` and `next_bd_id` (the physical
+    /// design), without them it is the region as the user wrote it (the design's MLIR: only
+    /// the ids the user chose).
+    pub(in crate::emit) fn dma_regions(
+        &self,
+        blk: &BlockRef<'c, '_>,
+        dmas: &IndexMap<TileId, Vec<Channel>>,
+        tile: TileLookup<'_, 'c, '_>,
+        buffers: &[Value<'c, '_>],
+        locks: &[Value<'c, '_>],
+        with_ids: bool,
+    ) -> Result<(), EmitError> {
         let d = self.design;
-        for (t, chans) in &phys.dmas {
+        let missing = |what: &str, ix: usize| EmitError::Build(format!("{what} #{ix} not emitted"));
+        for (t, chans) in dmas {
             let kind = d.tiles.get(*t).map(|t| t.kind);
             let name = if kind == Some(TileKind::Mem) {
                 "aie.memtile_dma"
@@ -83,9 +102,13 @@ impl<'c> ModuleBuilder<'c, '_> {
                 for (j, bd) in ch.bds.iter().enumerate() {
                     let b = &bds[k][j];
                     if let Some((l, n)) = bd.acquire {
-                        self.use_lock(b, locks[l], crate::ir::LockAction::AcquireGreaterEqual, n)?;
+                        let lock = *locks.get(l).ok_or_else(|| missing("lock", l))?;
+                        self.use_lock(b, lock, crate::ir::LockAction::AcquireGreaterEqual, n)?;
                     }
-                    let mut attrs = vec![("bd_id", self.i32(i64::from(bd.bd_id)))];
+                    let mut attrs = Vec::new();
+                    if with_ids || bd.fixed_id {
+                        attrs.push(("bd_id", self.i32(i64::from(bd.bd_id))));
+                    }
                     if !bd.dims.is_empty() {
                         attrs.push((
                             "dimensions",
@@ -96,25 +119,28 @@ impl<'c> ModuleBuilder<'c, '_> {
                         ));
                     }
                     attrs.push(("len", self.i32(i64::from(bd.len))));
-                    if let Some(n) = bd.next_bd_id {
+                    if let (true, Some(n)) = (with_ids, bd.next_bd_id) {
                         attrs.push(("next_bd_id", self.i32(i64::from(n))));
                     }
                     attrs.push(("offset", self.i32(i64::from(bd.offset))));
                     b.append_operation(
                         self.op("aie.dma_bd")
-                            .add_operands(&[buffers[bd.buffer]])
+                            .add_operands(&[*buffers
+                                .get(bd.buffer)
+                                .ok_or_else(|| missing("buffer", bd.buffer))?])
                             .add_attributes(&self.attrs(&attrs))
                             .build()?,
                     );
                     if let Some((l, n)) = bd.release {
-                        self.use_lock(b, locks[l], crate::ir::LockAction::Release, n)?;
+                        let lock = *locks.get(l).ok_or_else(|| missing("lock", l))?;
+                        self.use_lock(b, lock, crate::ir::LockAction::Release, n)?;
                     }
                     let succ = if j + 1 < ch.bds.len() {
                         &bds[k][j + 1]
                     } else if ch.finite {
                         &end
                     } else {
-                        &bds[k][0]
+                        &bds[k][ch.loop_target()]
                     };
                     b.append_operation(self.op("aie.next_bd").add_successors(&[succ]).build()?);
                 }

@@ -14,8 +14,8 @@ use crate::target::{DmaDir, TileKind, WireBundle};
 use super::{label, LowerError, Role, State};
 
 impl State<'_> {
-    /// Hand-placed flows and shim allocations keep their DMA channels: they are taken before
-    /// any FIFO end asks for one.
+    /// Hand-placed flows, shim allocations and DMA programs keep their DMA channels: they are
+    /// taken before any FIFO end asks for one.
     pub(super) fn reserve_channels(&mut self) {
         let d = self.d;
         for f in &d.flows {
@@ -37,6 +37,13 @@ impl State<'_> {
                 .entry((a.tile, a.dir))
                 .or_default()
                 .insert(a.channel);
+        }
+        // Hand-written DMA programs hold their channels (mlir-aie's `DMAChannelAnalysis`).
+        for p in &d.dma_programs {
+            self.channels
+                .entry((p.tile, p.dir))
+                .or_default()
+                .insert(p.channel);
         }
     }
 
@@ -197,6 +204,7 @@ impl State<'_> {
                         len,
                         dims: op.dims.clone(),
                         bd_id: 0,
+                        fixed_id: false,
                         next_bd_id: None,
                     });
                 }
@@ -208,6 +216,7 @@ impl State<'_> {
             repeat_count: 0,
             bds,
             finite: false,
+            loop_to: 0,
         });
     }
 

@@ -128,6 +128,12 @@ pub enum LowerError {
         /// Which FIFO end, what is wrong and what to change.
         problem: String,
     },
+    /// A hand-written DMA program the lowering cannot place as mlir-aie would run it.
+    #[error("{problem}")]
+    PlacedDma {
+        /// Which tile and channels, and what to change.
+        problem: String,
+    },
     /// A lock value above the lock maximum.
     #[error("{problem}")]
     LockValue {
@@ -294,6 +300,7 @@ fn lower_resources(design: &Design) -> Result<Physical, LowerError> {
 
     let (buf_map, lock_map) = s.reorder_elements(placed_locks);
     s.record_ends(&buf_map, &lock_map);
+    crate::lower::placed_dma::insert(&mut s.phys, d)?;
     assign_bd_ids(&mut s.phys, d)?;
     assign_buffer_addresses(&mut s.phys, d)?;
     let ops: Vec<(FifoId, Role, TileId, String)> = s

@@ -274,7 +274,7 @@ pub(super) fn block_order(chans: &[Channel]) -> Vec<Block> {
                 } else if chans[k].finite {
                     Block::End
                 } else {
-                    Block::Bd(k, 0)
+                    Block::Bd(k, chans[k].loop_target())
                 }]
             }
             Block::End => vec![],
