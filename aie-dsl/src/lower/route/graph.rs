@@ -107,11 +107,25 @@ impl Signature {
     }
 }
 
+/// The graphs built in this process, one per device.
+static GRAPHS: Mutex<Vec<(Device, &'static Graph)>> = Mutex::new(Vec::new());
+
 impl Graph {
     /// The graph of `device`, built on first use and kept for the process.
     pub(super) fn of(device: Device) -> &'static Graph {
-        static CACHE: Mutex<Vec<(Device, &'static Graph)>> = Mutex::new(Vec::new());
-        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = GRAPHS.lock().unwrap_or_else(|e| e.into_inner());
+        Graph::cached(&mut cache, device)
+    }
+
+    /// Builds the graph of `device` unless another thread holds the cache (then it is being
+    /// built or looked up there, and waiting here would gain nothing).
+    pub(super) fn prepare(device: Device) {
+        if let Ok(mut cache) = GRAPHS.try_lock() {
+            Graph::cached(&mut cache, device);
+        }
+    }
+
+    fn cached(cache: &mut Vec<(Device, &'static Graph)>, device: Device) -> &'static Graph {
         if let Some((_, g)) = cache.iter().find(|(d, _)| *d == device) {
             return g;
         }

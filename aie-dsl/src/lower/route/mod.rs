@@ -18,11 +18,11 @@ mod switchbox;
 
 pub use design::route_design;
 
-/// Builds the switch-port graph of `device` now, if this process has not yet (the router builds
-/// it on first use otherwise): lets a build make it on another thread while the design is
-/// lowered.
+/// Builds the switch-port graph of `device` now, if this process has not yet and no other
+/// thread is at it (the router builds it on first use otherwise): lets a build make it on
+/// another thread while the design is lowered.
 pub fn prepare(device: Device) {
-    graph::Graph::of(device);
+    graph::Graph::prepare(device);
 }
 
 use crate::target::{Device, WireBundle};
