@@ -15,7 +15,7 @@
 //! are unregistered here and built in mlir-aie's generic shape (see `build`).
 
 mod build;
-mod direct;
+pub(crate) mod direct;
 pub mod physical;
 pub mod print;
 

@@ -165,7 +165,7 @@ fn push_exponent(s: &mut String, exp: i32, lower: bool) {
 
 /// APFloat's `toString(Str, 6, 0, false)` of the finite non-zero number `significand ×
 /// 2^exp`, without the sign: `d.dddddde±XX`.
-fn scientific(significand: u64, exp: i32) -> String {
+pub(crate) fn scientific(significand: u64, exp: i32) -> String {
     let (digits, mut exp) = digits(significand, exp, PRECISION);
     let n = digits.len();
     exp += n as i32 - 1;

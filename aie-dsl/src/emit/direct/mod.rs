@@ -30,7 +30,7 @@ mod dense;
 mod design;
 mod device;
 mod dma;
-mod float;
+pub(crate) mod float;
 mod generic;
 mod routing;
 mod runtime;
