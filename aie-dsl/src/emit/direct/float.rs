@@ -250,8 +250,9 @@ fn other_form(sign: &str, significand: u64, exp: i32, bits: u32, raw: u32) -> St
     }
 }
 
-/// MLIR's text of the `f32` constant `v`, or `None` where it would not use the scientific
-/// form.
+/// MLIR's text of the `f32` constant `v` (always `Some`). A NaN prints as its bits with the
+/// quiet bit set: the attribute is made from the value converted to a double, which quiets it
+/// and keeps its payload.
 pub(super) fn f32_text(v: f32) -> Option<String> {
     let bits = v.to_bits();
     let sign = if bits >> 31 == 1 { "-" } else { "" };
@@ -259,7 +260,7 @@ pub(super) fn f32_text(v: f32) -> Option<String> {
     let m = u64::from(bits & 0x7F_FFFF);
     let (significand, exp) = match (e, m) {
         (0xFF, 0) => return Some(format!("0x{bits:X}")),
-        (0xFF, _) => return None,
+        (0xFF, _) => return Some(format!("0x{:X}", bits | 0x0040_0000)),
         (0, 0) => return Some(format!("{sign}0.000000e+00")),
         (0, _) => (m, -126 - 23),
         _ => (m | 1 << 23, e as i32 - 127 - 23),
@@ -272,15 +273,16 @@ pub(super) fn f32_text(v: f32) -> Option<String> {
     }
 }
 
-/// MLIR's text of the `bf16` constant of bits `bits`, or `None` where it would not use the
-/// scientific form or the read-back is a tie this file does not decide.
+/// MLIR's text of the `bf16` constant of bits `bits` (a NaN quiet, as for `f32`). `None` where
+/// the read-back would be a rounding tie, which cannot happen: six digits are within 5e-6 of
+/// the value, a bf16's rounding interval at least 2e-3 of it (a unit test checks every bf16).
 pub(super) fn bf16_text(bits: u16) -> Option<String> {
     let sign = if bits >> 15 == 1 { "-" } else { "" };
     let e = (bits >> 7) & 0xFF;
     let m = u64::from(bits & 0x7F);
     let (significand, exp) = match (e, m) {
         (0xFF, 0) => return Some(format!("0x{bits:X}")),
-        (0xFF, _) => return None,
+        (0xFF, _) => return Some(format!("0x{:X}", bits | 0x0040)),
         (0, 0) => return Some(format!("{sign}0.000000e+00")),
         (0, _) => (m, -126 - 7),
         _ => (m | 1 << 7, i32::from(e) - 127 - 7),
@@ -329,5 +331,19 @@ mod tests {
         assert_eq!(f32_text(16_777_216.0).as_deref(), Some("0x4B800000"));
         assert_eq!(bf16_text(0x3F80).as_deref(), Some("1.000000e+00"));
         assert_eq!(bf16_text(0xBFC0).as_deref(), Some("-1.500000e+00"));
+        // NaNs come out quiet, payload and sign kept.
+        assert_eq!(f32_text(f32::NAN).as_deref(), Some("0x7FC00000"));
+        assert_eq!(
+            f32_text(f32::from_bits(0xFF80_0001)).as_deref(),
+            Some("0xFFC00001")
+        );
+        assert_eq!(bf16_text(0x7F81).as_deref(), Some("0x7FC1"));
+    }
+
+    #[test]
+    fn every_bf16_has_a_text() {
+        for bits in 0..=u16::MAX {
+            assert!(bf16_text(bits).is_some(), "{bits:#06x}");
+        }
     }
 }

@@ -11,8 +11,8 @@
 //! for values (`%N`) and one for block arguments (`%argN`) over the whole module.
 //!
 //! What this writer does not know exactly makes [`generic`] return `None` (the caller then
-//! builds and prints the module): besides what `design.rs` declines, names MLIR would quote or
-//! escape.
+//! builds and prints the module): what `design.rs` declines. Strings and symbols MLIR quotes or
+//! escapes are written as it writes them.
 
 use std::fmt::Write as _;
 
@@ -37,20 +37,37 @@ fn bare(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.'))
 }
 
-/// Whether MLIR prints the string attribute `s` as it is, without escapes.
-fn plain(s: &str) -> bool {
-    s.chars()
-        .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ')
+/// `"s"` with `llvm::printEscapedString`'s escapes, as MLIR prints a string: a backslash
+/// doubled, printable ASCII but `"` as it is, every other byte as `\XX` (uppercase hexadecimal).
+fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for &c in s.as_bytes() {
+        if c == b'\\' {
+            out.push_str("\\\\");
+        } else if (0x20..0x7F).contains(&c) && c != b'"' {
+            out.push(char::from(c));
+        } else {
+            let _ = write!(out, "\\{c:02X}");
+        }
+    }
+    out.push('"');
+    out
 }
 
-/// `@name` of a symbol MLIR prints bare; `None` otherwise.
+/// `@name` of a symbol: bare when MLIR prints it bare, quoted and escaped otherwise
+/// (`printSymbolReference`, `printKeywordOrString`). Always `Some`.
 fn sym(s: &str) -> Option<String> {
-    bare(s).then(|| format!("@{s}"))
+    Some(if bare(s) {
+        format!("@{s}")
+    } else {
+        format!("@{}", quoted(s))
+    })
 }
 
-/// `"s"` of a string MLIR prints without escapes; `None` otherwise.
+/// `"s"` of a string attribute, escaped as MLIR prints it. Always `Some`.
 fn string(s: &str) -> Option<String> {
-    plain(s).then(|| format!("\"{s}\""))
+    Some(quoted(s))
 }
 
 /// The values a core region holds at its own level, in op order (`u32::MAX` when more: the

@@ -204,10 +204,10 @@ impl<'d> Writer<'d> {
     }
 }
 
-/// `v` when it prints the same as the `i32` attribute the module gives it (MLIR prints those
-/// signed); `None` above `i32::MAX`, left to MLIR.
-fn as_i32(v: u32) -> Option<u32> {
-    (i32::try_from(v).is_ok()).then_some(v)
+/// `v` as the `i32` attribute the module gives it prints: MLIR keeps the 32 bits and prints
+/// them signed, so a value above `i32::MAX` prints negative. Always `Some`.
+fn as_i32(v: u32) -> Option<i32> {
+    Some(v as i32)
 }
 
 /// The `C_R` suffix of a tile's value name (`%mem_tile_0_1` → `0_1`): `Printer::tile_operand`.
