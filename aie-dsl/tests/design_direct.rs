@@ -22,7 +22,7 @@ use common::Rng;
 
 /// Constructs whose text the random designs must exercise, written directly, for the comparison
 /// to mean something.
-const MARKERS: [&str; 18] = [
+const MARKERS: [&str; 21] = [
     "scf.for",
     "_i8 = arith.constant",
     "arith.constant 9223372036854775807 : index",
@@ -41,6 +41,9 @@ const MARKERS: [&str; 18] = [
     "aie.use_lock",
     "npu1_2col",
     " = dense<",
+    "0x7FC",
+    "memref<i32>",
+    "0x7F80 : bf16",
 ];
 
 /// How often each of [`MARKERS`] appeared in a directly written text.
@@ -199,7 +202,17 @@ fn random_core_programs_are_written_directly_and_exactly() {
         direct == compared,
         "only {direct} of {compared} written directly"
     );
-    assert_seen(&seen, &["scf.for", "_i8 = arith.constant", "aie.use_lock"]);
+    assert_seen(
+        &seen,
+        &[
+            "scf.for",
+            "_i8 = arith.constant",
+            "aie.use_lock",
+            "0x7FC",
+            "memref<i32>",
+            "0x7F80 : bf16",
+        ],
+    );
 }
 
 #[test]

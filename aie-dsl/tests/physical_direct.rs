@@ -21,7 +21,7 @@ use common::Rng;
 
 /// Constructs whose text the random designs must exercise, written directly, for the comparison
 /// to mean something.
-const MARKERS: [&str; 16] = [
+const MARKERS: [&str; 19] = [
     "cf.cond_br",
     "^bb3(",
     "_i8 = arith.constant",
@@ -38,6 +38,9 @@ const MARKERS: [&str; 16] = [
     "aie.flow(",
     "aie.use_lock",
     "npu1_2col",
+    "0x7FC",
+    "memref<i32>",
+    "0x7F80 : bf16",
 ];
 
 /// How often each of [`MARKERS`] appeared in a directly written text.
@@ -190,6 +193,9 @@ fn random_core_programs_are_written_directly_and_exactly() {
         "^bb3(",
         "_i8 = arith.constant",
         "aie.use_lock",
+        "0x7FC",
+        "memref<i32>",
+        "0x7F80 : bf16",
     ] {
         let k = MARKERS.iter().position(|x| *x == m).unwrap_or(0);
         assert!(seen.0[k] > 0, "no directly written design has {m:?}");

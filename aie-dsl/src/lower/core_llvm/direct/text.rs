@@ -268,6 +268,9 @@ mod tests {
         assert_eq!(float_text(1.0), "1.000000e+00");
         assert_eq!(float_text(-0.0), "-0.000000e+00");
         assert_eq!(float_text(0.1), "0x3FB99999A0000000");
+        // Seven digits: exact, but APFloat keeps six, so the text does not read back.
+        assert_eq!(float_text(1_234_567.0), "0x4132D68700000000");
+        assert_eq!(float_text(123_456.0), "1.234560e+05");
         assert_eq!(float_text(f32::INFINITY), "0x7FF0000000000000");
         assert_eq!(float_text(f32::NAN), "0x7FF8000000000000");
         assert_eq!(bf16_of_double(1.0), 0x3F80);
