@@ -239,3 +239,33 @@ fn every_float_constant_is_written_directly_and_exactly() {
     }
     assert_eq!(compared, 60);
 }
+
+/// Buffers without elements (a dimension of 0), with and without (empty) initial values, on the
+/// core's tile: `[0 x …]` types and the empty array as LLVM prints it.
+#[test]
+fn buffers_without_elements_are_written_directly_and_exactly() {
+    let mut compared = 0;
+    for shape in [vec![0], vec![0, 3], vec![3, 0], vec![2, 0, 4]] {
+        for elem in ELEMS {
+            for init in [false, true] {
+                let mut d = DesignBuilder::new("empty", Device::Npu1_1Col);
+                let t = d.compute_tile(0, 2);
+                let ty = MemRefType::new(shape.clone(), elem);
+                let k = d.kernel(Kernel::new("k", [ScalarType::I32.into()], "k.o"));
+                if init {
+                    d.buffer_init(t, "empty", ty, Vec::new());
+                } else {
+                    d.buffer(t, "empty", ty);
+                }
+                d.core(t, |c| c.call(k, [Scalar::I32(1).into()]));
+                let v = match d.finish() {
+                    Ok(v) => v,
+                    Err(e) => panic!("{shape:?} {elem:?}: {e}"),
+                };
+                let phys = aie_dsl::lower::lower(&v).expect("lowers").physical;
+                compared += compare_all(&v, &phys, &format!("{shape:?} {elem:?} {init}"));
+            }
+        }
+    }
+    assert_eq!(compared, 48);
+}
