@@ -11,14 +11,15 @@ use crate::types::{ElemType, MemRefType};
 /// More elements than this print as hexadecimal bytes.
 const HEX_ABOVE: usize = 100;
 
-/// One element: its bits and bytes as stored, and its text; `None` when the value does not fit
-/// the element type exactly (the MLIR path then decides what it becomes).
+/// One element: its bits and bytes as stored, and its text. An integer is cut to the element's
+/// width, as MLIR's integer attribute keeps it (printed signed, `ui8` unsigned); `None` when a
+/// float type does not hold the value exactly (the MLIR path then decides what it becomes).
 fn element(e: ElemType, v: i64) -> Option<(u64, usize, String)> {
     Some(match e {
-        ElemType::I8 => (u64::from(i8::try_from(v).ok()? as u8), 1, v.to_string()),
-        ElemType::U8 => (u64::from(u8::try_from(v).ok()?), 1, v.to_string()),
-        ElemType::I16 => (u64::from(i16::try_from(v).ok()? as u16), 2, v.to_string()),
-        ElemType::I32 => (u64::from(i32::try_from(v).ok()? as u32), 4, v.to_string()),
+        ElemType::I8 => (u64::from(v as u8), 1, (v as i8).to_string()),
+        ElemType::U8 => (u64::from(v as u8), 1, (v as u8).to_string()),
+        ElemType::I16 => (u64::from(v as u16), 2, (v as i16).to_string()),
+        ElemType::I32 => (u64::from(v as u32), 4, (v as i32).to_string()),
         ElemType::F32 => {
             let f = v as f32;
             if f as i64 != v {
