@@ -13,8 +13,8 @@
 //! (`0.333333343`), in scientific form otherwise (`1.17549435E-38`); MLIR prints the bits in
 //! hexadecimal instead when that text has no decimal point (`16777216` → `0x4B800000`). This
 //! file does all of that exactly, with a small multi-word integer for the exact decimal value;
-//! for a NaN (whose payload the attribute may change) or a bf16 whose read-back is a rounding
-//! tie this file does not decide, it returns `None` and the design goes through MLIR.
+//! a NaN prints as its bits with the quiet bit set (the attribute is made from the value as a
+//! double, which quiets it and keeps its payload).
 
 /// Digits of precision MLIR asks APFloat for.
 const PRECISION: u32 = 6;

@@ -10,11 +10,11 @@
 //! cores are written in the control-flow form `convert-scf-to-cf` makes of their loops (see
 //! `core.rs`).
 //!
-//! What this writer does not know exactly — an initial value that does not fit its element
-//! type exactly, a floating-point constant MLIR would not print in scientific notation, two
-//! tiles at one place, a reference to something missing — makes [`physical`] return `None`, and
-//! the caller goes through MLIR instead. Tests compare both ways
-//! on every design and on random ones (`aie-dsl/tests/physical_direct.rs`).
+//! What this writer does not know exactly — an initial value a float element type does not hold
+//! exactly (MLIR rounds it), two tiles at one place, a reference to something missing (neither
+//! in a validated, lowered design) — makes [`physical`] return `None`, and the caller goes
+//! through MLIR instead. Tests compare both ways on every design and on random ones
+//! (`aie-dsl/tests/physical_direct.rs`).
 //!
 //! `design.rs` and `generic.rs` write the design's MLIR before lowering (both texts of
 //! `emit::emit`: custom assembly and MLIR's generic form) the same way, from the design alone.
