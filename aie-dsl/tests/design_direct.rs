@@ -486,7 +486,8 @@ fn a_runtime_sequence_without_arguments_is_written_directly_and_exactly() {
 
 /// Object files whose names MLIR escapes in a string (quotes, spaces, `$`, control and
 /// non-ASCII bytes, a backslash in a core's `link_with`), as kernel objects and as a core's
-/// `link_with`: written directly in both forms, the same bytes as the MLIR path.
+/// `link_with`: written directly in both forms and in the physical MLIR, the same bytes as the
+/// MLIR path, escaped in the custom forms as MLIR's printer escapes them in the generic form.
 #[test]
 fn strings_mlir_escapes_are_written_directly_and_exactly() {
     const OBJECTS: [&str; 6] = [
@@ -517,6 +518,23 @@ fn strings_mlir_escapes_are_written_directly_and_exactly() {
                 "object {object:?}: the direct writers declined"
             );
             let generic = aie_dsl::emit::generic_direct(&v).unwrap();
+            // The custom form (ours, and mlir-aie's attribute dictionary) escapes `link_with`
+            // as MLIR's own printer does in the generic form; so does the physical MLIR.
+            let link = |text: &str| -> String {
+                let at = text.find("link_with = \"").expect("a link_with");
+                let rest = &text[at..];
+                let end = rest[13..].find('"').expect("closing quote") + 14;
+                rest[..end].to_string()
+            };
+            let custom = aie_dsl::emit::design_direct(&v).unwrap();
+            assert_eq!(link(&custom), link(&generic), "{custom}");
+            let phys = aie_dsl::lower::lower(&v).expect("lowers").physical;
+            let physical = aie_dsl::emit::physical_direct(&v, &phys).expect("written directly");
+            assert_eq!(
+                physical,
+                aie_dsl::emit::emit_physical(&v, &phys).expect("emits").mlir
+            );
+            assert_eq!(link(&physical), link(&generic), "{physical}");
             if i == 1 {
                 assert!(generic.contains("q\\22uote.o"), "{generic}");
             }

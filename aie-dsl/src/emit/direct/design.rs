@@ -314,7 +314,7 @@ impl DesignWriter<'_> {
             })?;
             let mut attrs = Vec::new();
             if let Some(o) = &object {
-                attrs.push(format!("link_with = \"{o}\""));
+                attrs.push(format!("link_with = {}", super::mlir_string(o)));
             }
             if core.stack_size != crate::target::NPU1.default_stack_bytes {
                 attrs.push(format!("stack_size = {} : i32", as_i32(core.stack_size)?));

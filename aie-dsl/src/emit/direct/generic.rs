@@ -18,9 +18,9 @@ use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::as_i32;
 use super::dense::dense;
 use super::float::{bf16_text, f32_text};
+use super::{as_i32, mlir_string as quoted};
 use crate::emit::build::dims_text;
 use crate::ir::{
     AcquireId, CallArg, CoreStmt, Depth, Design, DmaTarget, FifoId, FifoPort, LockAction,
@@ -35,24 +35,6 @@ fn bare(s: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.'))
-}
-
-/// `"s"` with `llvm::printEscapedString`'s escapes, as MLIR prints a string: a backslash
-/// doubled, printable ASCII but `"` as it is, every other byte as `\XX` (uppercase hexadecimal).
-fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for &c in s.as_bytes() {
-        if c == b'\\' {
-            out.push_str("\\\\");
-        } else if (0x20..0x7F).contains(&c) && c != b'"' {
-            out.push(char::from(c));
-        } else {
-            let _ = write!(out, "\\{c:02X}");
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// `@name` of a symbol: bare when MLIR prints it bare, quoted and escaped otherwise

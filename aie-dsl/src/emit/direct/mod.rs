@@ -210,6 +210,24 @@ fn as_i32(v: u32) -> Option<i32> {
     Some(v as i32)
 }
 
+/// `"s"` with `llvm::printEscapedString`'s escapes, as MLIR prints a string: a backslash
+/// doubled, printable ASCII but `"` as it is, every other byte as `\XX` (uppercase hexadecimal).
+pub(crate) fn mlir_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for &c in s.as_bytes() {
+        if c == b'\\' {
+            out.push_str("\\\\");
+        } else if (0x20..0x7F).contains(&c) && c != b'"' {
+            out.push(char::from(c));
+        } else {
+            let _ = write!(out, "\\{c:02X}");
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The `C_R` suffix of a tile's value name (`%mem_tile_0_1` → `0_1`): `Printer::tile_operand`.
 fn coords_suffix(tile: &str) -> String {
     let mut parts: Vec<&str> = tile.rsplit('_').take(2).collect();
