@@ -619,3 +619,17 @@ pub fn float_value(r: &mut Rng) -> f32 {
         _ => f32::from_bits(r.next() as u32 & 0x007F_FFFF),
     }
 }
+
+/// Whether the element type `elem` holds the initial value `v` exactly or is an integer type
+/// (which cuts it to its width): the values the direct writers take. A float type that would
+/// round `v` is left to MLIR.
+pub fn init_value_is_direct(elem: ElemType, v: i64) -> bool {
+    match elem {
+        ElemType::F32 => (v as f32) as i64 == v && v != i64::MAX,
+        ElemType::Bf16 => {
+            let f = v as f32;
+            f as i64 == v && v != i64::MAX && f.to_bits() & 0xFFFF == 0
+        }
+        _ => true,
+    }
+}
