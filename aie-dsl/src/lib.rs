@@ -76,12 +76,19 @@ pub mod prelude {
     };
     pub use crate::ir::{Design, Dim, FifoId, FifoPort, Kernel, KernelId, LockAction, StreamPort};
     pub use crate::target::{Device, DmaDir, TileKind, WireBundle};
+    pub use crate::types::InitValue;
     pub use crate::types::{bf16, ArgType, ElemType, MemRefType, Scalar, ScalarType};
     pub use crate::valid::Validated;
     pub use crate::Error;
 }
 
 /// What macro expansions refer to; not part of the public API.
+/// Whether this build of aie-dsl has MLIR and LLVM in it (its `mlir` feature, on by default):
+/// MLIR's verifier on request, and the MLIR path for what the direct text writers decline
+/// (without it, those give [`emit::EmitError::NeedsMlir`] and
+/// [`lower::core_llvm::CoreLlvmError::NeedsMlir`]).
+pub const MLIR: bool = cfg!(feature = "mlir");
+
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
@@ -106,7 +113,8 @@ pub fn instructions(design: &valid::Validated) -> Result<Vec<u32>, Error> {
 /// The MLIR of a validated design, in mlir-aie's custom assembly and MLIR's generic form.
 ///
 /// # Errors
-/// [`Error::Emit`] if MLIR rejects the module (a bug in aie-dsl: please report it).
+/// [`Error::Emit`] if MLIR rejects the module (a bug in aie-dsl: please report it), or
+/// [`emit::EmitError::NeedsMlir`] in a build without MLIR ([`MLIR`]).
 pub fn compile(design: &valid::Validated) -> Result<emit::Emitted, Error> {
     Ok(emit::emit(design)?)
 }

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+mod init;
+pub use init::{init_bits, InitValue, InitValueError};
+
 /// An element type of a memref (FIFO objects, buffers, host buffers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ElemType {

@@ -13,7 +13,10 @@ use aie_dsl::lower::core_llvm::{direct_ir, through_mlir};
 use aie_dsl::prelude::*;
 
 mod common;
-use common::random::{fitting_values, random_core_design, scalar, small_memref, ELEMS};
+use common::random::{
+    fitting_values, init_value, note_specials, random_core_design, scalar, small_memref, specials,
+    ELEMS,
+};
 use common::Rng;
 
 fn cores(phys: &aie_dsl::lower::physical::Physical) -> Vec<TileId> {
@@ -71,14 +74,16 @@ fn compare_all(
 
 /// Buffers with initial values on the core's own tile become globals with initializers: every
 /// element type, ranks 0 to 3, all-zero arrays and rows (`zeroinitializer`), `i8` arrays (as
-/// `c"…"` strings with escapes), integers a float type must round, and values an integer type
-/// cuts to its width. Buffers with initial values on the other core's tile stay external, as do
-/// the objects of a FIFO with initial values.
+/// `c"…"` strings with escapes), float values of every kind (fractions, NaNs with payloads,
+/// infinities, -0.0, subnormals; as `f32`, `bf16`, `f64` or integers). Buffers with initial
+/// values on the other core's tile stay external, as do the objects of a FIFO with initial
+/// values. (Values an element type does not hold are refused by validation.)
 #[test]
 fn initial_values_on_the_core_tile_are_written_directly_and_exactly() {
     let mut r = Rng(0x3C6E_F372_FE94_F82B);
     let mut compared = 0;
     let mut texts = String::new();
+    let mut specials_direct = [0usize; 6];
     for i in 0..300 {
         let mut d = DesignBuilder::new(format!("init_{i}"), Device::Npu1_1Col);
         let a = d.compute_tile(0, 2);
@@ -95,10 +100,12 @@ fn initial_values_on_the_core_tile_are_written_directly_and_exactly() {
             };
             let values = match r.below(4) {
                 0 => (0..ty.elements())
-                    .map(|_| (r.next() as i64) >> r.below(64))
+                    .map(|_| init_value(&mut r, ty.elem()))
                     .collect(),
                 _ => fitting_values(&mut r, &ty),
             };
+            // Every buffer is on a core's tile: its values are written in that core's module.
+            note_specials(&mut specials_direct, specials(&values, ty.elem()));
             let kernel = d.kernel(Kernel::new(format!("use{k}"), [ty.clone().into()], "k.o"));
             let buf = d.buffer_init(tile, format!("table{k}"), ty, values);
             uses.push((tile, kernel, buf));
@@ -117,9 +124,7 @@ fn initial_values_on_the_core_tile_are_written_directly_and_exactly() {
                 }
             });
         }
-        let Ok(v) = d.finish() else {
-            continue;
-        };
+        let v = d.finish().expect("every value fits its element type");
         let phys = aie_dsl::lower::lower(&v).expect("lowers").physical;
         compared += compare_all(&v, &phys, &format!("initial values #{i}"));
         for t in cores(&phys) {
@@ -127,6 +132,11 @@ fn initial_values_on_the_core_tile_are_written_directly_and_exactly() {
         }
     }
     assert!(compared >= 500, "only {compared} cores compared");
+    // [fraction, NaN, infinity, -0.0, subnormal, bf16 element], as tests/design_direct.rs.
+    assert!(
+        specials_direct.iter().all(|&k| k > 0),
+        "some kinds of float never written directly: {specials_direct:?}"
+    );
     // What the comparisons covered.
     for seen in [
         " = global [",
@@ -253,7 +263,7 @@ fn buffers_without_elements_are_written_directly_and_exactly() {
                 let ty = MemRefType::new(shape.clone(), elem);
                 let k = d.kernel(Kernel::new("k", [ScalarType::I32.into()], "k.o"));
                 if init {
-                    d.buffer_init(t, "empty", ty, Vec::new());
+                    d.buffer_init(t, "empty", ty, Vec::<InitValue>::new());
                 } else {
                     d.buffer(t, "empty", ty);
                 }

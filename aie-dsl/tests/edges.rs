@@ -51,6 +51,37 @@ fn i64_edge() -> impl Strategy<Value = i64> {
     ]
 }
 
+/// Edge values for an initial value: integer edges, and float ones of every kind written as
+/// f32, bf16 or f64 (NaNs with payloads, infinities, -0.0, subnormals, extremes, fractions).
+fn init_edge() -> impl Strategy<Value = InitValue> {
+    let f32s = prop_oneof![
+        Just(f32::NAN),
+        Just(f32::from_bits(0xFF80_0001)),
+        Just(f32::INFINITY),
+        Just(f32::NEG_INFINITY),
+        Just(-0.0f32),
+        Just(f32::from_bits(1)),
+        Just(f32::MIN_POSITIVE),
+        Just(f32::MAX),
+        Just(0.1f32),
+        any::<u32>().prop_map(f32::from_bits),
+    ];
+    prop_oneof![
+        i64_edge().prop_map(InitValue::Int),
+        f32s.prop_map(InitValue::F32),
+        any::<u16>().prop_map(|b| InitValue::Bf16(bf16::from_bits(b))),
+        prop_oneof![
+            Just(f64::NAN),
+            Just(0.1f64),
+            Just(0.5),
+            Just(1e300),
+            Just(-0.0),
+            any::<u64>().prop_map(f64::from_bits),
+        ]
+        .prop_map(InitValue::F64),
+    ]
+}
+
 fn u64_edge() -> impl Strategy<Value = u64> {
     prop_oneof![
         Just(0u64),
@@ -105,8 +136,8 @@ struct Params {
     repeat: Option<u32>,
     dims: Vec<(u32, u32)>,
     from_dims: Vec<(u32, u32)>,
-    init: Option<Vec<Vec<i64>>>,
-    buffer: Option<(MemRefType, Option<Vec<i64>>)>,
+    init: Option<Vec<Vec<InitValue>>>,
+    buffer: Option<(MemRefType, Option<Vec<InitValue>>)>,
     lock: Option<(Option<u32>, u32, u32)>,
     arg_len: u32,
     transfer: ([i64; 4], [i64; 4], [i64; 4]),
@@ -143,7 +174,7 @@ fn params() -> impl Strategy<Value = Params> {
             mostly(
                 Just(None),
                 prop::option::of(prop::collection::vec(
-                    prop::collection::vec(i64_edge(), 0..4),
+                    prop::collection::vec(init_edge(), 0..4),
                     0..3,
                 )),
             ),
@@ -151,7 +182,7 @@ fn params() -> impl Strategy<Value = Params> {
                 Just(None),
                 prop::option::of((
                     memref(),
-                    prop::option::of(prop::collection::vec(i64_edge(), 0..4)),
+                    prop::option::of(prop::collection::vec(init_edge(), 0..4)),
                 )),
             ),
             mostly(

@@ -1,5 +1,6 @@
 //! The `aie` command line, run as a process the way a user runs it.
 
+mod mlir;
 use std::process::Command;
 
 fn aie(args: &[&str]) -> std::process::Output {
@@ -66,6 +67,9 @@ fn report_prints_the_lowered_buffers() {
 /// not written directly): the files are the same as without it, for every registered design.
 #[test]
 fn verify_mlir_checks_and_writes_the_same_files() {
+    if mlir::missing("verify_mlir_checks_and_writes_the_same_files") {
+        return;
+    }
     let base = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("aie-cli-verify-{}", std::process::id()));
     for (name, _) in designs::all() {

@@ -5,6 +5,7 @@
 //! The comparison is of the whole text, byte for byte: nothing is normalised. (The module's
 //! `ModuleID` and `source_filename` are MLIR's fixed `LLVMDialectModule` on both sides.)
 
+mod mlir;
 mod per_core;
 
 #[test]
@@ -32,6 +33,9 @@ fn a_tile_without_a_core_is_a_typed_error() {
 /// direct writer makes equals what MLIR's own passes and translation make of the same core.
 #[test]
 fn direct_llvm_ir_equals_mlirs_passes_on_every_design() {
+    if mlir::missing("direct_llvm_ir_equals_mlirs_passes_on_every_design") {
+        return;
+    }
     let mut designs: Vec<aie_dsl::valid::Validated> =
         designs::all().iter().map(|(_, f)| f().unwrap()).collect();
     for (cores, cols) in [(1, 1), (4, 4), (8, 4), (16, 4)] {

@@ -4,6 +4,7 @@
 //! snapshot and golden tests check), and every one of the project's designs must be written
 //! directly, without falling back.
 
+mod mlir;
 use aie_dsl::valid::Validated;
 
 /// The first line where `a` and `b` differ, with both lines, for a readable failure.
@@ -42,6 +43,9 @@ fn compare(name: &str, design: &Validated) {
 
 #[test]
 fn every_registered_design_is_written_directly_and_exactly() {
+    if mlir::missing("every_registered_design_is_written_directly_and_exactly") {
+        return;
+    }
     for (name, design) in designs::all() {
         let design = design().unwrap_or_else(|e| panic!("{name}: {e}"));
         compare(name, &design);
@@ -52,6 +56,9 @@ fn every_registered_design_is_written_directly_and_exactly() {
 
 #[test]
 fn grid_designs_are_written_directly_and_exactly() {
+    if mlir::missing("grid_designs_are_written_directly_and_exactly") {
+        return;
+    }
     let mut compared = 0;
     for cols in [1, 4] {
         for cores in 1..=16 {

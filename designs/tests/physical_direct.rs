@@ -3,6 +3,7 @@
 //! same lowering (`emit::emit_physical`, whose text the golden tests compare with `aie-opt`'s),
 //! and every one of the project's designs must be written directly, without falling back.
 
+mod mlir;
 use aie_dsl::valid::Validated;
 
 /// The first line where `a` and `b` differ, with both lines, for a readable failure.
@@ -38,6 +39,9 @@ fn compare(name: &str, design: &Validated) {
 
 #[test]
 fn every_registered_design_is_written_directly_and_exactly() {
+    if mlir::missing("every_registered_design_is_written_directly_and_exactly") {
+        return;
+    }
     for (name, design) in designs::all() {
         let design = design().unwrap_or_else(|e| panic!("{name}: {e}"));
         compare(name, &design);
@@ -48,6 +52,9 @@ fn every_registered_design_is_written_directly_and_exactly() {
 
 #[test]
 fn grid_designs_are_written_directly_and_exactly() {
+    if mlir::missing("grid_designs_are_written_directly_and_exactly") {
+        return;
+    }
     for cols in [1, 4] {
         for cores in [1, 2, 4, 8, 12, 16] {
             let Ok(design) = designs::scaling::grid(cores, cols) else {

@@ -40,7 +40,7 @@ use crate::ir::{
     TileId,
 };
 use crate::target::{Device, DmaDir, TileKind, WireBundle};
-use crate::types::{ArgType, MemRefType};
+use crate::types::{ArgType, InitValue, MemRefType};
 
 /// A shim tile (row 0): the design's door to host memory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -140,9 +140,16 @@ impl FifoSpec {
         self
     }
 
-    /// Initial contents: one list of values per object.
-    pub fn init_values(mut self, values: Vec<Vec<i64>>) -> Self {
-        self.fifo.init_values = Some(values);
+    /// Initial contents: one list of values per object, row-major. Values are integers,
+    /// `f32`, `bf16` or (exact) `f64` values ([`InitValue`]); validation reports one the element
+    /// type does not hold exactly.
+    pub fn init_values<V: Into<InitValue>>(mut self, values: Vec<Vec<V>>) -> Self {
+        self.fifo.init_values = Some(
+            values
+                .into_iter()
+                .map(|o| o.into_iter().map(Into::into).collect())
+                .collect(),
+        );
         self
     }
 }
@@ -318,19 +325,21 @@ impl DesignBuilder {
         })
     }
 
-    /// A buffer with initial contents (row-major).
-    pub fn buffer_init(
+    /// A buffer with initial contents (row-major). Values are integers, `f32`, `bf16` or
+    /// (exact) `f64` values ([`InitValue`]); validation reports one the element type does not
+    /// hold exactly.
+    pub fn buffer_init<V: Into<InitValue>>(
         &mut self,
         tile: impl Into<TileId>,
         name: impl Into<String>,
         ty: MemRefType,
-        init: Vec<i64>,
+        init: Vec<V>,
     ) -> BufferId {
         self.design.buffers.push(Buffer {
             tile: tile.into(),
             name: name.into(),
             ty,
-            init: Some(init),
+            init: Some(init.into_iter().map(Into::into).collect()),
         })
     }
 

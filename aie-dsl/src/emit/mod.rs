@@ -1,5 +1,5 @@
-//! Emission: a validated design becomes an MLIR module (built with melior, verified by MLIR) and
-//! its text.
+//! Emission: a validated design becomes MLIR text, written directly (`direct`) or through an
+//! MLIR module built with melior and verified by MLIR (with the `mlir` feature, the default).
 //!
 //! Two texts come out of one module:
 //! - the custom assembly mlir-aie's own examples and tests use ([`Emitted::mlir`]), printed by
@@ -11,19 +11,34 @@
 //! build's two texts of the design's MLIR (`direct/design.rs`, `direct/generic.rs`, see
 //! [`emit_checked`]), so a build makes no MLIR context for them.
 //!
+//! Without the `mlir` feature aie-dsl links no MLIR or LLVM: every text comes from the direct
+//! writers, a design they decline is refused with [`EmitError::NeedsMlir`], and so is a request
+//! to verify ([`Check::Verify`]).
+//!
 //! Only the dialects we emit are loaded (`func`, `arith`, `scf`, `memref`); `aie` and `aiex` ops
 //! are unregistered here and built in mlir-aie's generic shape (see `build`).
 
+#[cfg(feature = "mlir")]
 mod build;
 pub(crate) mod direct;
+#[cfg(feature = "mlir")]
 pub mod physical;
+#[cfg(feature = "mlir")]
 pub mod print;
+mod text;
 
-use melior::dialect::DialectHandle;
-use melior::ir::operation::{OperationLike, OperationPrintingFlags};
-use melior::ir::Module;
-use melior::Context;
+#[cfg(feature = "mlir")]
+pub(crate) use build::dense_attr;
 
+#[cfg(feature = "mlir")]
+use melior::{
+    dialect::DialectHandle,
+    ir::operation::{OperationLike, OperationPrintingFlags},
+    ir::Module,
+    Context,
+};
+
+#[cfg(feature = "mlir")]
 use crate::ir::Design;
 use crate::valid::Validated;
 
@@ -44,11 +59,24 @@ pub enum EmitError {
         /// What MLIR said.
         diagnostics: String,
     },
+    /// The design needs MLIR (a check by MLIR's verifier, or a construct the direct writers leave
+    /// to MLIR), and this build of aie-dsl has no MLIR.
+    #[error(
+        "design `{design}`: {what} needs MLIR, and this build of aie-dsl has none; build it with \
+         its `mlir` feature (`--features mlir`)"
+    )]
+    NeedsMlir {
+        /// The design.
+        design: String,
+        /// What needed it.
+        what: &'static str,
+    },
     /// The printer met an operation it has no custom form for.
     #[error("no custom assembly for operation `{0}` (a bug in aie-dsl)")]
     Unprintable(String),
 }
 
+#[cfg(feature = "mlir")]
 impl From<melior::Error> for EmitError {
     fn from(e: melior::Error) -> Self {
         EmitError::Build(e.to_string())
@@ -65,6 +93,7 @@ pub struct Emitted {
 }
 
 /// A context with just the dialects designs use.
+#[cfg(feature = "mlir")]
 pub fn context() -> Context {
     let ctx = Context::new_with_threading(false);
     for h in [
@@ -99,10 +128,12 @@ pub enum Check {
 ///
 /// # Errors
 /// [`EmitError`] if MLIR rejects what was built.
+#[cfg(feature = "mlir")]
 pub fn module<'c>(ctx: &'c Context, design: &Validated) -> Result<Module<'c>, EmitError> {
     module_checked(ctx, design, Check::Verify)
 }
 
+#[cfg(feature = "mlir")]
 fn module_checked<'c>(
     ctx: &'c Context,
     design: &Validated,
@@ -118,7 +149,8 @@ fn module_checked<'c>(
 /// Emits both texts of `design`, verified by MLIR.
 ///
 /// # Errors
-/// [`EmitError`] if MLIR rejects what was built.
+/// [`EmitError`] if MLIR rejects what was built; [`EmitError::NeedsMlir`] without the `mlir`
+/// feature.
 pub fn emit(design: &Validated) -> Result<Emitted, EmitError> {
     emit_checked(design, Check::Verify)
 }
@@ -139,6 +171,17 @@ pub fn emit_checked(design: &Validated, check: Check) -> Result<Emitted, EmitErr
         (Some(mlir), Some(generic)) => return Ok(Emitted { mlir, generic }),
         other => other,
     };
+    through_module(design, check, mlir, generic_text)
+}
+
+/// The texts the direct writers left (`None`) through the design's MLIR module.
+#[cfg(feature = "mlir")]
+fn through_module(
+    design: &Validated,
+    check: Check,
+    mlir: Option<String>,
+    generic_text: Option<String>,
+) -> Result<Emitted, EmitError> {
     let ctx = context();
     let module = module_checked(&ctx, design, check)?;
     let mlir = match mlir {
@@ -150,6 +193,29 @@ pub fn emit_checked(design: &Validated, check: Check) -> Result<Emitted, EmitErr
         None => generic(&module)?,
     };
     Ok(Emitted { mlir, generic })
+}
+
+/// Without MLIR: a check, or a text the direct writers left, cannot be made.
+#[cfg(not(feature = "mlir"))]
+fn through_module(
+    design: &Validated,
+    check: Check,
+    _mlir: Option<String>,
+    _generic: Option<String>,
+) -> Result<Emitted, EmitError> {
+    Err(needs_mlir(design, check, "writing the design's MLIR"))
+}
+
+/// [`EmitError::NeedsMlir`] for `design`: verifying, or `what`.
+#[cfg(not(feature = "mlir"))]
+fn needs_mlir(design: &Validated, check: Check, what: &'static str) -> EmitError {
+    EmitError::NeedsMlir {
+        design: design.name.clone(),
+        what: match check {
+            Check::Verify => "verifying its MLIR",
+            Check::Skip => what,
+        },
+    }
 }
 
 /// The design's MLIR in MLIR's generic form from the direct writer alone
@@ -169,17 +235,30 @@ pub fn design_direct(design: &Validated) -> Option<String> {
 /// verified by MLIR.
 ///
 /// # Errors
-/// [`EmitError`] if MLIR rejects the module.
+/// [`EmitError`] if MLIR rejects the module; [`EmitError::NeedsMlir`] without the `mlir`
+/// feature.
 pub fn emit_physical(
     design: &Validated,
     phys: &crate::lower::physical::Physical,
 ) -> Result<Emitted, EmitError> {
-    let ctx = physical::context();
-    let module = physical::module(&ctx, design, phys, Check::Verify)?;
-    Ok(Emitted {
-        mlir: print::custom(&module)?,
-        generic: generic(&module)?,
-    })
+    #[cfg(feature = "mlir")]
+    {
+        let ctx = physical::context();
+        let module = physical::module(&ctx, design, phys, Check::Verify)?;
+        Ok(Emitted {
+            mlir: print::custom(&module)?,
+            generic: generic(&module)?,
+        })
+    }
+    #[cfg(not(feature = "mlir"))]
+    {
+        let _ = phys;
+        Err(needs_mlir(
+            design,
+            Check::Verify,
+            "writing the physical MLIR",
+        ))
+    }
 }
 
 /// The physical MLIR of `design` in mlir-aie's custom assembly only (what a build writes),
@@ -200,9 +279,29 @@ pub fn physical_mlir(
             return Ok(text);
         }
     }
+    physical_through_module(design, phys, check)
+}
+
+/// The physical MLIR through the module.
+#[cfg(feature = "mlir")]
+fn physical_through_module(
+    design: &Validated,
+    phys: &crate::lower::physical::Physical,
+    check: Check,
+) -> Result<String, EmitError> {
     let ctx = physical::context();
     let module = physical::module(&ctx, design, phys, check)?;
     print::custom(&module)
+}
+
+/// Without MLIR the physical MLIR is the direct writer's or none.
+#[cfg(not(feature = "mlir"))]
+fn physical_through_module(
+    design: &Validated,
+    _phys: &crate::lower::physical::Physical,
+    check: Check,
+) -> Result<String, EmitError> {
+    Err(needs_mlir(design, check, "writing the physical MLIR"))
 }
 
 /// The physical MLIR of `design` from the direct writer alone (`emit/direct/`), or `None` for a
@@ -218,6 +317,7 @@ pub fn physical_direct(
 ///
 /// # Errors
 /// [`EmitError::Build`] if MLIR cannot print it.
+#[cfg(feature = "mlir")]
 pub fn generic(module: &Module<'_>) -> Result<String, EmitError> {
     let mut text = module
         .as_operation()
@@ -235,6 +335,7 @@ pub fn generic(module: &Module<'_>) -> Result<String, EmitError> {
 /// declarations at module level, prints it in generic form and parses that text back, which
 /// runs MLIR's verifier: the text parses, every upstream op verifies, and every call's operand
 /// types match its callee.
+#[cfg(feature = "mlir")]
 fn verify(ctx: &Context, design: &Design) -> Result<(), EmitError> {
     let copy = build::ModuleBuilder::new(ctx, design)
         .kernels_at_module_level()
@@ -243,6 +344,7 @@ fn verify(ctx: &Context, design: &Design) -> Result<(), EmitError> {
 }
 
 /// Parses `text` back, which runs MLIR's verifier; reports its diagnostics on failure.
+#[cfg(feature = "mlir")]
 fn verify_text(ctx: &Context, design: &Design, text: &str) -> Result<(), EmitError> {
     let diagnostics = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
     let sink = diagnostics.clone();
@@ -263,6 +365,7 @@ fn verify_text(ctx: &Context, design: &Design, text: &str) -> Result<(), EmitErr
 
 /// The attribute of a kernel's scalar constant `s` of MLIR type `ty` (bf16 constants exactly, by
 /// their f32 value); shared by the design's module and the cores' LLVM lowering.
+#[cfg(feature = "mlir")]
 pub(crate) fn scalar_attribute<'c>(
     ctx: &'c Context,
     ty: melior::ir::Type<'c>,

@@ -14,7 +14,7 @@ pub use core::{AcquireId, CallArg, CoreStmt, FifoPort, LockAction};
 pub use runtime::{DmaTarget, DmaTransfer, HostArg, RuntimeOp, RuntimeSequence, TransferDir};
 
 use crate::target::{Device, DmaDir, TileKind, WireBundle};
-use crate::types::{ArgType, MemRefType};
+use crate::types::{ArgType, InitValue, MemRefType};
 
 /// A tile the design uses.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,7 +124,7 @@ pub struct ObjectFifo {
     /// How many times the producer DMA sends each object.
     pub repeat_count: Option<u32>,
     /// Initial contents, one list of values per object (`depth` lists).
-    pub init_values: Option<Vec<Vec<i64>>>,
+    pub init_values: Option<Vec<Vec<InitValue>>>,
 }
 
 /// Handle of an [`ObjectFifo`].
@@ -157,7 +157,7 @@ pub struct Buffer {
     /// Type.
     pub ty: MemRefType,
     /// Initial contents, if any (row-major).
-    pub init: Option<Vec<i64>>,
+    pub init: Option<Vec<InitValue>>,
 }
 
 /// Handle of a [`Buffer`].

@@ -201,43 +201,48 @@ pub fn bd_layouts(d: &Design, p: &Physical) -> Result<(), LowerError> {
 /// # Errors
 /// [`LowerError::NameClash`] for the first name defined twice.
 pub fn symbol_names(d: &Design, p: &Physical) -> Result<(), LowerError> {
-    use std::collections::HashMap;
-    let mut seen: HashMap<String, String> = HashMap::new();
-    let mut define = |name: &str, what: String| -> Result<(), LowerError> {
-        if let Some(first) = seen.get(name) {
-            return Err(LowerError::NameClash {
-                name: name.to_string(),
-                first: first.clone(),
-                second: what,
-            });
-        }
-        seen.insert(name.to_string(), what);
-        Ok(())
+    use crate::ir::TileId;
+    // What defines each symbol: a kind and its tile, put into words only for a clash.
+    let what = |(kind, tile): (&str, Option<TileId>)| match tile {
+        Some(t) => format!("{kind} on tile {}", d.tile_label(t)),
+        None => kind.to_string(),
     };
-    for (name, e) in &p.ends {
-        define(name, format!("a FIFO end on tile {}", d.tile_label(e.tile)))?;
-    }
-    for b in &p.buffers {
-        define(
-            &b.name,
-            format!("a buffer on tile {}", d.tile_label(b.tile)),
-        )?;
-    }
-    for l in &p.locks {
-        define(&l.name, format!("a lock on tile {}", d.tile_label(l.tile)))?;
-    }
-    for a in &p.shim_allocs {
-        define(
-            &a.name,
-            format!("a shim DMA allocation on tile {}", d.tile_label(a.tile)),
-        )?;
-    }
+    let ends = p
+        .ends
+        .iter()
+        .map(|(n, e)| (n.as_str(), ("a FIFO end", Some(e.tile))));
+    let buffers = p
+        .buffers
+        .iter()
+        .map(|b| (b.name.as_str(), ("a buffer", Some(b.tile))));
+    let locks = p
+        .locks
+        .iter()
+        .map(|l| (l.name.as_str(), ("a lock", Some(l.tile))));
+    let allocs = p
+        .shim_allocs
+        .iter()
+        .map(|a| (a.name.as_str(), ("a shim DMA allocation", Some(a.tile))));
     // Kernels declared twice are validation's concern; here each symbol counts once.
     let mut kernels: Vec<&str> = d.kernels.iter().map(|(_, k)| k.symbol.as_str()).collect();
     kernels.sort_unstable();
     kernels.dedup();
-    for k in kernels {
-        define(k, "a kernel".to_string())?;
+    let kernels = kernels.into_iter().map(|k| (k, ("a kernel", None)));
+    let mut seen: rustc_hash::FxHashMap<&str, (&str, Option<TileId>)> =
+        rustc_hash::FxHashMap::default();
+    for (name, by) in ends
+        .chain(buffers)
+        .chain(locks)
+        .chain(allocs)
+        .chain(kernels)
+    {
+        if let Some(first) = seen.insert(name, by) {
+            return Err(LowerError::NameClash {
+                name: name.to_string(),
+                first: what(first),
+                second: what(by),
+            });
+        }
     }
     Ok(())
 }

@@ -18,7 +18,7 @@ pub struct PBuffer {
     /// Type.
     pub ty: MemRefType,
     /// Initial contents.
-    pub init: Option<Vec<i64>>,
+    pub init: Option<Vec<crate::types::InitValue>>,
     /// Byte address in the tile's memory.
     pub address: u32,
     /// Memory bank (bank-aware allocation), if placed that way.

@@ -12,38 +12,82 @@ use super::{Artifact, BuildOptions, Out};
 /// The folder, inside the design's output folder, where Peano's intermediate files go.
 const WORK_DIR: &str = "peano";
 
-/// Writes the linker scripts and LLVM IR asked for and returns every core's ELF, or `None`
-/// (with the reason in `missing`) when they cannot be made here. A design without cores has
-/// no ELFs to make and gets `Some(vec![])`. The Peano used is named in `summary`.
-pub(super) fn build(
-    design: &Validated,
-    phys: &Physical,
-    options: &BuildOptions,
-    out: &mut Out,
-    missing: &mut Vec<(Artifact, String)>,
-    summary: &mut String,
-) -> Result<Option<Vec<CoreElf>>, Error> {
-    let needs_elfs = [
+/// One core's texts: its tile, linker script and (when asked for) LLVM IR.
+pub(super) struct CoreText {
+    col: u32,
+    row: u32,
+    link_with: Option<String>,
+    ld_script: String,
+    ll: Option<String>,
+}
+
+/// Whether `options` asks for a file made from the core ELFs.
+fn needs_elfs(options: &BuildOptions) -> bool {
+    [
         Artifact::Elf,
         Artifact::Cdo,
         Artifact::Pdi,
         Artifact::Xclbin,
     ]
     .iter()
-    .any(|a| options.wants(*a));
-    let mut jobs = Vec::new();
-    let wants_ir = options.wants(Artifact::CoreLlvm) || needs_elfs;
-    let irs = if wants_ir {
+    .any(|a| options.wants(*a))
+}
+
+/// Every core's linker script and, where a file needs it, LLVM IR: made before any file of the
+/// build is written, so a core that cannot be lowered stops the build first.
+pub(super) fn texts(
+    design: &Validated,
+    phys: &Physical,
+    options: &BuildOptions,
+) -> Result<Vec<CoreText>, Error> {
+    let wants_ir = options.wants(Artifact::CoreLlvm) || needs_elfs(options);
+    let mut irs = if wants_ir {
         crate::lower::core_llvm::core_irs(design, phys)?
     } else {
         Vec::new()
     };
+    let mut texts = Vec::with_capacity(phys.cores.len());
     for core in &phys.cores {
         let Some((col, row)) = design.coords(core.tile) else {
             continue;
         };
+        let ll = irs
+            .iter_mut()
+            .find(|(t, _)| *t == core.tile)
+            .map(|(_, ll)| std::mem::take(ll));
+        texts.push(CoreText {
+            col,
+            row,
+            link_with: core.link_with.clone(),
+            ld_script: crate::back::ldscript::write(design, phys, core.tile)?,
+            ll: ll.filter(|_| wants_ir),
+        });
+    }
+    Ok(texts)
+}
+
+/// Writes the linker scripts and LLVM IR asked for (from [`texts`]) and returns every core's
+/// ELF, or `None` (with the reason in `missing`) when they cannot be made here. A design without
+/// cores has no ELFs to make and gets `Some(vec![])`. The Peano used is named in `summary`.
+pub(super) fn build(
+    design: &Validated,
+    texts: Vec<CoreText>,
+    options: &BuildOptions,
+    out: &mut Out,
+    missing: &mut Vec<(Artifact, String)>,
+    summary: &mut String,
+) -> Result<Option<Vec<CoreElf>>, Error> {
+    let needs_elfs = needs_elfs(options);
+    let mut jobs = Vec::new();
+    for CoreText {
+        col,
+        row,
+        link_with,
+        ld_script,
+        ll,
+    } in texts
+    {
         let base = format!("core_{col}_{row}");
-        let ld_script = crate::back::ldscript::write(design, phys, core.tile)?;
         if options.wants(Artifact::LdScript) {
             out.write_named(
                 Artifact::LdScript,
@@ -51,14 +95,13 @@ pub(super) fn build(
                 ld_script.as_bytes(),
             )?;
         }
-        let Some((_, ll)) = irs.iter().find(|(t, _)| *t == core.tile) else {
+        let Some(ll) = ll else {
             continue;
         };
-        let ll = ll.clone();
         if options.wants(Artifact::CoreLlvm) {
             out.write_named(Artifact::CoreLlvm, &format!("{base}.ll"), ll.as_bytes())?;
         }
-        jobs.push((core.link_with.clone(), (col, row), ll, ld_script));
+        jobs.push((link_with, (col, row), ll, ld_script));
     }
     if jobs.is_empty() {
         return Ok(Some(Vec::new()));

@@ -198,9 +198,6 @@ impl Built {
     }
 }
 
-/// Makes one file's bytes.
-type Make<'a> = dyn Fn() -> Result<Vec<u8>, Error> + 'a;
-
 /// Collects the files of one build.
 struct Out {
     dir: PathBuf,
@@ -236,16 +233,37 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
     } else {
         crate::emit::Check::Skip
     };
-    // Every stage that can reject the design runs before the first file is written.
-    let emitted = if options.wants(Artifact::Mlir) || options.wants(Artifact::Generic) {
-        Some(crate::emit::emit_checked(design, check)?)
-    } else {
-        None
-    };
-    let lowered = if options.artifacts.iter().any(|a| a.needs_lowering()) {
-        Some(crate::lower::lower(design)?)
-    } else {
-        None
+    // Every stage that can reject the design runs before the first file is written. The design's
+    // MLIR, its summary and the device's switch-port graph are made on a second thread while
+    // this one lowers the design (routing waits for the graph if it is not done yet); errors
+    // are reported in the order the stages had when they ran one after another.
+    let wants_lowering = options.artifacts.iter().any(|a| a.needs_lowering());
+    let (emitted, summary, lowered) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| {
+            if wants_lowering {
+                crate::lower::route::prepare(design.device);
+            }
+            let emitted = if options.wants(Artifact::Mlir) || options.wants(Artifact::Generic) {
+                Some(crate::emit::emit_checked(design, check))
+            } else {
+                None
+            };
+            (emitted, crate::report::summary(design))
+        });
+        let lowered = wants_lowering.then(|| crate::lower::lower(design));
+        let (emitted, summary) = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (emitted, summary, lowered)
+    });
+    let emitted = emitted.transpose()?;
+    let lowered = lowered.transpose()?;
+    let mut summary = summary;
+    // What is made from the lowered design: the physical MLIR, the instruction stream and the
+    // cores' texts on this thread while a second one draws the picture and the report page.
+    // All of it is made before the first file is written, so a core that cannot be lowered
+    // stops the build with no file half-done.
+    let made = match &lowered {
+        Some(lowered) => Some(made_from_lowering(design, lowered, options, check)?),
+        None => None,
     };
     if let Some(emitted) = emitted {
         if options.wants(Artifact::Mlir) {
@@ -263,47 +281,31 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
             )?;
         }
     }
-    let mut summary = crate::report::summary(design);
-    if let Some(lowered) = lowered {
+    if let (Some(lowered), Some(made)) = (lowered, made) {
         let phys = &lowered.physical;
-        let insts =
-            crate::back::insts::to_bytes(&crate::back::insts::words(design.device, &lowered.npu));
-        // The picture goes into its own file and into the report page: drawn once.
-        let picture = std::cell::OnceCell::new();
-        let picture = || {
-            picture
-                .get_or_init(|| crate::report::svg(design, phys))
-                .clone()
-        };
-        let single: [(Artifact, &Make<'_>); 4] = [
-            (Artifact::Physical, &|| {
-                Ok(crate::emit::physical_mlir(design, phys, check)?.into_bytes())
-            }),
-            (Artifact::Insts, &|| Ok(insts.clone())),
-            (Artifact::Svg, &|| Ok(picture().into_bytes())),
-            (Artifact::Html, &|| {
-                Ok(
-                    crate::report::html_with_picture(design, phys, insts.len(), &picture())
-                        .into_bytes(),
-                )
-            }),
-        ];
-        for (a, make) in single {
-            if a == Artifact::Insts && design.runtime.is_none() && options.wants(a) {
-                missing.push((
+        for (a, bytes) in made.single {
+            match bytes {
+                Some(bytes) => {
+                    out.write_named(a, &a.file_name(&name), &bytes)?;
+                }
+                None if a == Artifact::Insts && options.wants(a) => missing.push((
                     a,
                     Error::NoRuntimeSequence {
                         design: name.clone(),
                     }
                     .to_string(),
-                ));
-                continue;
-            }
-            if options.wants(a) {
-                out.write_named(a, &a.file_name(&name), &make()?)?;
+                )),
+                None => {}
             }
         }
-        let elfs = cores::build(design, phys, options, &mut out, &mut missing, &mut summary)?;
+        let elfs = cores::build(
+            design,
+            made.cores,
+            options,
+            &mut out,
+            &mut missing,
+            &mut summary,
+        )?;
         config::build(design, phys, elfs, options, &mut out, &mut missing)?;
         summary.push_str(&crate::report::lowered_summary(design, phys));
     }
@@ -312,5 +314,60 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
         files: out.files,
         missing,
         summary,
+    })
+}
+
+/// The files made from the lowered design, in the order they are written, and the cores' texts.
+struct Made {
+    /// Physical MLIR, instruction stream, picture, report page: the bytes of each one asked for
+    /// (`None` for one not asked for, or the instruction stream of a design without a runtime
+    /// sequence).
+    single: Vec<(Artifact, Option<Vec<u8>>)>,
+    cores: Vec<cores::CoreText>,
+}
+
+/// Makes [`Made`]: the picture and the report page on a second thread, the rest on this one.
+fn made_from_lowering(
+    design: &Validated,
+    lowered: &crate::lower::Lowered<'_>,
+    options: &BuildOptions,
+    check: crate::emit::Check,
+) -> Result<Made, Error> {
+    let phys = &lowered.physical;
+    let insts =
+        crate::back::insts::to_bytes(&crate::back::insts::words(design.device, &lowered.npu));
+    let (wants_svg, wants_html) = (options.wants(Artifact::Svg), options.wants(Artifact::Html));
+    let insts_len = insts.len();
+    std::thread::scope(|scope| {
+        // The picture goes into its own file and into the report page: drawn once.
+        let report = scope.spawn(move || {
+            let picture = (wants_svg || wants_html).then(|| crate::report::svg(design, phys));
+            let html = match (&picture, wants_html) {
+                (Some(p), true) => {
+                    Some(crate::report::html_with_picture(design, phys, insts_len, p))
+                }
+                _ => None,
+            };
+            (picture.filter(|_| wants_svg), html)
+        });
+        let physical = if options.wants(Artifact::Physical) {
+            Some(crate::emit::physical_mlir(design, phys, check).map(String::into_bytes))
+        } else {
+            None
+        };
+        let insts = (options.wants(Artifact::Insts) && design.runtime.is_some()).then_some(insts);
+        let cores = cores::texts(design, phys, options);
+        let (svg, html) = report
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        Ok(Made {
+            single: vec![
+                (Artifact::Physical, physical.transpose()?),
+                (Artifact::Insts, insts),
+                (Artifact::Svg, svg.map(String::into_bytes)),
+                (Artifact::Html, html.map(String::into_bytes)),
+            ],
+            cores: cores?,
+        })
     })
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::target::{Device, DmaDir, TileKind};
+use crate::types::InitValueError;
 
 /// One problem in a design. Each message names the object and says what to change.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -188,6 +189,27 @@ pub enum ValidationError {
         /// What to change.
         hint: &'static str,
     },
+    /// A lock that gets no id because its tile's locks are used up (mlir-aie's
+    /// `aie-assign-lock-ids`: "not allocated a lock").
+    #[error("lock `{lock}` on {kind} ({col},{row}) is not allocated a lock: the tile has {available} locks and needs {used} ({users}); {hint}")]
+    LockOverflow {
+        /// What the tile is.
+        kind: TileKind,
+        /// Column.
+        col: u32,
+        /// Row.
+        row: u32,
+        /// The first lock, in the order ids are given, that gets none.
+        lock: String,
+        /// Locks the tile needs.
+        used: u32,
+        /// Locks it has.
+        available: u32,
+        /// All its locks.
+        users: String,
+        /// What to change.
+        hint: String,
+    },
     /// A kernel call whose arguments do not match the kernel.
     #[error("core ({col},{row}) calls kernel `{kernel}` {problem}")]
     KernelCall {
@@ -244,6 +266,33 @@ pub enum ValidationError {
         /// What is wrong.
         problem: String,
     },
+    /// An initial value (`init_values` of a FIFO, `buffer_init` of a buffer) that its element
+    /// type does not hold exactly.
+    #[error("{owner}: {}element {element}: {problem}{}",
+        .object.map(|o| format!("init_values object {o}, ")).unwrap_or_default(),
+        more_misfits(*.more, .object.is_some()))]
+    InitValue {
+        /// The FIFO or buffer, e.g. ``ObjectFIFO `of0` `` or ``buffer `table` ``.
+        owner: String,
+        /// The object's index (FIFOs; `None` for a buffer).
+        object: Option<usize>,
+        /// The first element (row-major index) that does not fit.
+        element: usize,
+        /// Why, and what to write instead.
+        problem: InitValueError,
+        /// How many further values of the same object or buffer do not fit.
+        more: usize,
+    },
+}
+
+/// ` (N more values of this object do not fit)`, or nothing when `more` is 0.
+fn more_misfits(more: usize, object: bool) -> String {
+    let of = if object { "object" } else { "buffer" };
+    match more {
+        0 => String::new(),
+        1 => format!(" (1 more value of this {of} does not fit)"),
+        n => format!(" ({n} more values of this {of} do not fit)"),
+    }
 }
 
 /// A DMA direction in messages.

@@ -118,6 +118,7 @@ impl Validator<'_> {
                             f.elem.elements()
                         )));
                     }
+                    self.init_values(&format!("ObjectFIFO `{name}`"), Some(i), obj, f.elem.elem());
                 }
             }
         }

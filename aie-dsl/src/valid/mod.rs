@@ -10,8 +10,10 @@
 
 mod error;
 mod fifos;
+mod init;
 mod kernels;
 mod links;
+mod lock_ids;
 mod locks;
 mod names;
 mod placed;

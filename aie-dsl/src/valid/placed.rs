@@ -21,6 +21,7 @@ impl Validator<'_> {
                 }
             }
             if let Some(init) = &b.init {
+                self.init_values(&label, None, init, b.ty.elem());
                 if init.len() as u64 != b.ty.elements() {
                     self.push(ValidationError::Placed {
                         object: label,

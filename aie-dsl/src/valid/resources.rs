@@ -316,6 +316,12 @@ impl Validator<'_> {
                     breakdown,
                 });
             }
+            // Too many locks: name the one that gets no id, as mlir-aie does.
+            let named = (u.locks.len() as u32 > res.locks)
+                .then(|| super::lock_ids::overflow(d, tile, &u, res.locks))
+                .flatten();
+            let lock_named = named.is_some();
+            self.errors.extend(named);
             let mut over =
                 |resource: String, used: u32, available: u32, users: String, hint: &'static str| {
                     if used > available {
@@ -331,13 +337,15 @@ impl Validator<'_> {
                         });
                     }
                 };
-            over(
-                "locks".into(),
-                u.locks.len() as u32,
-                res.locks,
-                u.locks.join(", "),
-                "each FIFO end takes two locks: move FIFO endpoints to other tiles",
-            );
+            if !lock_named {
+                over(
+                    "locks".into(),
+                    u.locks.len() as u32,
+                    res.locks,
+                    u.locks.join(", "),
+                    "each FIFO end takes two locks: move FIFO endpoints to other tiles",
+                );
+            }
             over(
                 "buffer descriptors".into(),
                 u.bd_count(),

@@ -50,6 +50,7 @@ pub fn random_design(r: &mut Rng) -> DesignBuilder {
             }
         }
         let t = ty(r);
+        let (elem, n) = (t.elem(), t.elements());
         let mut spec = FifoSpec::new(p, consumers, r.below(4) as u32, t);
         if r.below(5) == 0 {
             spec = spec.depths(vec![r.below(3) as u32; 1 + r.below(3) as usize]);
@@ -67,7 +68,23 @@ pub fn random_design(r: &mut Rng) -> DesignBuilder {
             spec = spec.via_dma();
         }
         if r.below(10) == 0 {
-            spec = spec.init_values(vec![vec![1, 2, 3]; r.below(3) as usize]);
+            let objects = r.below(3) as usize;
+            if n <= 64 && r.below(2) == 0 {
+                // The right count of values of every kind, most of which the type holds.
+                let values = (0..objects)
+                    .map(|_| {
+                        (0..n)
+                            .map(|_| match r.below(4) {
+                                0 => any_init_value(r, elem),
+                                _ => init_value(r, elem),
+                            })
+                            .collect()
+                    })
+                    .collect();
+                spec = spec.init_values::<InitValue>(values);
+            } else {
+                spec = spec.init_values(vec![vec![1, 2, 3]; objects]);
+            }
         }
         fifos.push(d.fifo_with(format!("f{i}"), spec));
     }
@@ -438,28 +455,32 @@ pub fn small_memref(r: &mut Rng) -> MemRefType {
 
 /// Initial values for a buffer of type `ty` that its element type holds exactly: all zero, one
 /// value repeated, zeros with a few others, or any values of the type (bytes of every kind for
-/// 8-bit elements: quotes, backslashes, control and non-ASCII bytes).
-pub fn fitting_values(r: &mut Rng, ty: &MemRefType) -> Vec<i64> {
+/// 8-bit elements: quotes, backslashes, control and non-ASCII bytes; for floats integers and
+/// [`init_value`]'s fractions, NaNs, infinities, -0.0 and subnormals).
+pub fn fitting_values(r: &mut Rng, ty: &MemRefType) -> Vec<InitValue> {
     let n = ty.elements() as usize;
-    let any = |r: &mut Rng| -> i64 {
-        match ty.elem() {
+    let elem = ty.elem();
+    let any = |r: &mut Rng| -> InitValue {
+        InitValue::Int(match elem {
             ElemType::I8 => i64::from(r.next() as i8),
             ElemType::U8 => i64::from(r.next() as u8),
             ElemType::I16 => i64::from(r.next() as i16),
             ElemType::I32 => i64::from(r.next() as i32),
-            // Integers a bf16 or an f32 holds exactly.
+            // Integers a bf16 or an f32 holds exactly, or a value of any kind.
+            _ if r.below(2) == 0 => return init_value(r, elem),
             ElemType::Bf16 => (r.below(256) as i64 - 128) << r.below(20),
             ElemType::F32 => (r.below(1 << 24) as i64 - (1 << 23)) << r.below(30),
-        }
+        })
     };
+    let zero = InitValue::Int(0);
     match r.below(5) {
-        0 => vec![0; n],
+        0 => vec![zero; n],
         1 => vec![any(r); n],
         2 => (0..n)
-            .map(|_| if r.below(3) == 0 { any(r) } else { 0 })
+            .map(|_| if r.below(3) == 0 { any(r) } else { zero })
             .collect(),
         3 => (0..n)
-            .map(|_| [0, 34, 92, 1, 127, 10][r.below(6) as usize])
+            .map(|_| InitValue::Int([0, 34, 92, 1, 127, 10][r.below(6) as usize]))
             .collect(),
         _ => (0..n).map(|_| any(r)).collect(),
     }
@@ -620,16 +641,117 @@ pub fn float_value(r: &mut Rng) -> f32 {
     }
 }
 
-/// Whether the element type `elem` holds the initial value `v` exactly or is an integer type
-/// (which cuts it to its width): the values the direct writers take. A float type that would
-/// round `v` is left to MLIR.
-pub fn init_value_is_direct(elem: ElemType, v: i64) -> bool {
-    match elem {
-        ElemType::F32 => (v as f32) as i64 == v && v != i64::MAX,
-        ElemType::Bf16 => {
-            let f = v as f32;
-            f as i64 == v && v != i64::MAX && f.to_bits() & 0xFFFF == 0
+/// An initial value that an element of type `elem` holds exactly, written the ways designs
+/// write them: integers over the type's range (edges included); for `f32` and `bf16` fractional
+/// values, NaNs with payloads and either sign, infinities, -0.0, subnormals and extremes, given
+/// as `f32`, `bf16`, exact `f64` or integer values.
+pub fn init_value(r: &mut Rng, elem: ElemType) -> InitValue {
+    let int = |r: &mut Rng, min: i64, max: i64| -> i64 {
+        match r.below(4) {
+            0 => min,
+            1 => max,
+            2 => (r.below(17) as i64 - 8).clamp(min, max),
+            _ => min + (r.next() % (max - min + 1) as u64) as i64,
         }
-        _ => true,
+    };
+    match elem {
+        ElemType::I8 => InitValue::Int(int(r, -128, 127)),
+        ElemType::U8 => InitValue::Int(int(r, 0, 255)),
+        ElemType::I16 => InitValue::Int(int(r, -32768, 32767)),
+        ElemType::I32 => InitValue::Int(int(r, i32::MIN.into(), i32::MAX.into())),
+        ElemType::F32 => match r.below(8) {
+            0 | 1 => InitValue::F32(float_value(r)),
+            2 => InitValue::F32(f32::from_bits(
+                0x7F80_0000 | (r.next() as u32 & 0x807F_FFFF) | 1 << r.below(23),
+            )),
+            3 => InitValue::F64(f64::from(float_value(r))),
+            4 => InitValue::Bf16(bf16::from_bits(r.next() as u16)),
+            5 => InitValue::Int(r.below(1 << 25) as i64 - (1 << 24)),
+            6 => InitValue::F32(f32::from_bits(r.next() as u32)),
+            _ => InitValue::F32(
+                [
+                    0.1,
+                    -0.0,
+                    1.0e-45,
+                    f32::MIN_POSITIVE,
+                    f32::MAX,
+                    f32::NEG_INFINITY,
+                    0.3,
+                ][r.below(7) as usize],
+            ),
+        },
+        ElemType::Bf16 => match r.below(7) {
+            0 | 1 => InitValue::Bf16(bf16::from_f32(float_value(r))),
+            2 => InitValue::Bf16(bf16::from_bits(r.next() as u16)),
+            3 => InitValue::F32(f32::from_bits((r.next() as u32) << 16)),
+            4 => InitValue::F64(f64::from(
+                bf16::from_bits(r.next() as u16 & 0x7F7F).to_f32(),
+            )),
+            5 => InitValue::Int(r.below(513) as i64 - 256),
+            _ => InitValue::Bf16(
+                [
+                    bf16::NAN,
+                    bf16::NEG_INFINITY,
+                    bf16::from_bits(1),
+                    bf16::from_bits(0x8000),
+                ][r.below(4) as usize],
+            ),
+        },
+    }
+}
+
+/// Any initial value, fitting `elem` or not (for the no-panic and validation properties).
+pub fn any_init_value(r: &mut Rng, elem: ElemType) -> InitValue {
+    match r.below(5) {
+        0 => init_value(r, elem),
+        1 => InitValue::Int(r.next() as i64 >> r.below(64)),
+        2 => InitValue::F64(f64::from_bits(r.next())),
+        3 => InitValue::F32(f32::from_bits(r.next() as u32)),
+        _ => InitValue::Bf16(bf16::from_bits(r.next() as u16)),
+    }
+}
+
+/// `n` initial values for elements of type `elem`: all equal, small or counting integers, or
+/// typed values of every kind ([`init_value`]); integers may not fit the type (validation then
+/// refuses the design).
+pub fn init_values(r: &mut Rng, elem: ElemType, n: usize) -> Vec<InitValue> {
+    match r.below(6) {
+        0 => vec![init_value(r, elem); n],
+        1 => (0..n)
+            .map(|_| InitValue::Int(r.below(600) as i64 - 300))
+            .collect(),
+        2 => (0..n).map(|k| InitValue::Int(k as i64)).collect(),
+        5 => (0..n)
+            .map(|_| InitValue::Int(r.below(256) as i64))
+            .collect(),
+        _ => (0..n).map(|_| init_value(r, elem)).collect(),
+    }
+}
+
+/// Which kinds of float value `values` hold as elements of `elem`: [fraction, NaN, infinity,
+/// -0.0, subnormal, bf16 element].
+pub fn specials(values: &[InitValue], elem: ElemType) -> [bool; 6] {
+    let mut s = [false; 6];
+    for v in values {
+        let Ok(bits) = v.bits(elem) else { continue };
+        let f = match elem {
+            ElemType::F32 => f32::from_bits(bits),
+            ElemType::Bf16 => f32::from_bits(bits << 16),
+            _ => continue,
+        };
+        s[0] |= f.is_finite() && f.fract() != 0.0;
+        s[1] |= f.is_nan();
+        s[2] |= f.is_infinite();
+        s[3] |= f == 0.0 && f.is_sign_negative();
+        s[4] |= f.is_subnormal();
+        s[5] |= elem == ElemType::Bf16;
+    }
+    s
+}
+
+/// Counts each kind `special` has.
+pub fn note_specials(count: &mut [usize; 6], special: [bool; 6]) {
+    for (c, s) in count.iter_mut().zip(special) {
+        *c += usize::from(s);
     }
 }

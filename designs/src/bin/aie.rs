@@ -32,7 +32,8 @@ enum Command {
         #[arg(long, default_value = "build")]
         out: PathBuf,
         /// Also have MLIR's verifier check the design's and the physical MLIR before they are
-        /// written (the tests do this for every design; a build leaves it out for speed).
+        /// written (the tests do this for every design; a build leaves it out for speed). Needs
+        /// MLIR in the process: `cargo run --features mlir --bin aie -- build … --verify-mlir`.
         #[arg(long)]
         verify_mlir: bool,
     },

@@ -2,17 +2,15 @@
 //! values, and the `aie` dialect's attributes and types, which MLIR holds as opaque ones.
 
 use melior::ir::attribute::{
-    BoolAttribute, DenseElementsAttribute, FlatSymbolRefAttribute, FloatAttribute,
-    IntegerAttribute, StringAttribute,
+    BoolAttribute, FlatSymbolRefAttribute, IntegerAttribute, StringAttribute,
 };
 use melior::ir::r#type::{IntegerType, MemRefType as MlirMemRef};
-use melior::ir::{Attribute, Identifier, Type};
+use melior::ir::{Attribute, Identifier, Type, TypeLike};
 use melior::{Context, StringRef};
 
 use super::ModuleBuilder;
 use crate::emit::EmitError;
-use crate::ir::Dim;
-use crate::types::{ArgType, ElemType, MemRefType, ScalarType};
+use crate::types::{init_bits, ArgType, ElemType, InitValue, MemRefType, ScalarType};
 
 /// An opaque attribute of the `aie` dialect, e.g. `#aie<bd_dim_layout_array[]>`.
 pub(in crate::emit) fn aie_attr<'c>(ctx: &'c Context, data: &str) -> Attribute<'c> {
@@ -41,15 +39,6 @@ pub(in crate::emit) fn aie_type<'c>(ctx: &'c Context, data: &str) -> Type<'c> {
             data.to_raw(),
         ))
     }
-}
-
-/// The text of a `bd_dim_layout_array`: `[<size = …, stride = …>, …]`.
-pub(in crate::emit) fn dims_text(dims: &[Dim]) -> String {
-    let inner: Vec<String> = dims
-        .iter()
-        .map(|d| format!("<size = {}, stride = {}>", d.size, d.stride))
-        .collect();
-    format!("[{}]", inner.join(", "))
 }
 
 impl<'c> ModuleBuilder<'c, '_> {
@@ -122,20 +111,71 @@ impl<'c> ModuleBuilder<'c, '_> {
     pub(in crate::emit) fn dense(
         &self,
         ty: &MemRefType,
-        values: &[i64],
+        values: &[InitValue],
     ) -> Result<Attribute<'c>, EmitError> {
-        let et = self.elem(ty.elem());
-        let elems: Vec<Attribute<'c>> = values
-            .iter()
-            .map(|&v| match ty.elem() {
-                ElemType::F32 | ElemType::Bf16 => {
-                    FloatAttribute::new(self.ctx, et, v as f64).into()
-                }
-                _ => IntegerAttribute::new(et, v).into(),
-            })
-            .collect();
-        DenseElementsAttribute::new(self.memref(ty), &elems)
-            .map(Into::into)
+        dense_attr(self.memref(ty), ty, values)
             .map_err(|e| EmitError::Build(format!("initial value of type {ty}: {e}")))
     }
+}
+
+/// The dense elements attribute of `values` as elements of `ty` (its element type and count),
+/// with the shaped type `shaped` (a memref or tensor of `ty`'s shape and element type).
+///
+/// MLIR gets each element's bit pattern ([`crate::types::init_bits`]) through its typed C API
+/// (`mlirDenseElementsAttrFloatGet`, `…BFloat16Get`, `…Int8Get`…), which copies the bits as
+/// they are: nothing is rounded on the way, NaN payloads included.
+///
+/// # Errors
+/// A sentence saying which value does not fit, or that the count or shape is wrong.
+pub(crate) fn dense_attr<'c>(
+    shaped: Type<'c>,
+    ty: &MemRefType,
+    values: &[InitValue],
+) -> Result<Attribute<'c>, String> {
+    if u64::try_from(values.len()).ok() != Some(ty.elements()) {
+        return Err(format!(
+            "{} values for {} elements",
+            values.len(),
+            ty.elements()
+        ));
+    }
+    let bits = init_bits(values, ty.elem()).map_err(|(i, e)| format!("element {i}: {e}"))?;
+    let n = isize::try_from(bits.len()).map_err(|_| "too many elements".to_string())?;
+    let raw = shaped.to_raw();
+    // SAFETY: `shaped` is a static shaped type of `n` elements of `ty.elem()` (checked above and
+    // by the callers, which build it from `ty`), the element vectors below have `n` entries of
+    // the C type MLIR reads for that element type, and MLIR copies them before returning.
+    let attr = unsafe {
+        match ty.elem() {
+            ElemType::I8 => {
+                let v: Vec<i8> = bits.iter().map(|&b| b as u8 as i8).collect();
+                mlir_sys::mlirDenseElementsAttrInt8Get(raw, n, v.as_ptr())
+            }
+            ElemType::U8 => {
+                let v: Vec<u8> = bits.iter().map(|&b| b as u8).collect();
+                mlir_sys::mlirDenseElementsAttrUInt8Get(raw, n, v.as_ptr())
+            }
+            ElemType::I16 => {
+                let v: Vec<i16> = bits.iter().map(|&b| b as u16 as i16).collect();
+                mlir_sys::mlirDenseElementsAttrInt16Get(raw, n, v.as_ptr())
+            }
+            ElemType::I32 => {
+                let v: Vec<i32> = bits.iter().map(|&b| b as i32).collect();
+                mlir_sys::mlirDenseElementsAttrInt32Get(raw, n, v.as_ptr())
+            }
+            ElemType::F32 => {
+                let v: Vec<f32> = bits.iter().map(|&b| f32::from_bits(b)).collect();
+                mlir_sys::mlirDenseElementsAttrFloatGet(raw, n, v.as_ptr())
+            }
+            ElemType::Bf16 => {
+                let v: Vec<u16> = bits.iter().map(|&b| b as u16).collect();
+                mlir_sys::mlirDenseElementsAttrBFloat16Get(raw, n, v.as_ptr())
+            }
+        }
+    };
+    if attr.ptr.is_null() {
+        return Err("MLIR made no attribute".into());
+    }
+    // SAFETY: a non-null attribute owned by the context `shaped` lives in.
+    Ok(unsafe { Attribute::from_raw(attr) })
 }

@@ -7,8 +7,9 @@ use melior::ir::attribute::{ArrayAttribute, TypeAttribute};
 use melior::ir::r#type::FunctionType;
 use melior::ir::{Attribute, BlockLike, BlockRef, Region, Type, Value};
 
-use super::attrs::{aie_attr, aie_type, dims_text};
+use super::attrs::{aie_attr, aie_type};
 use super::ModuleBuilder;
+use crate::emit::text::dims_text;
 use crate::emit::EmitError;
 use crate::ir::{BufferId, LockId, TileId};
 use crate::target::{DmaDir, WireBundle};

@@ -33,7 +33,8 @@ mod core;
 mod device;
 mod runtime;
 
-pub(super) use attrs::{aie_attr, dims_text};
+pub(super) use attrs::aie_attr;
+pub(crate) use attrs::dense_attr;
 pub(super) use device::TileLookup;
 
 /// Builds one design's module; the `emit` module's builders (logical and physical) share it.

@@ -12,7 +12,7 @@
 
 use super::float::{bf16_text, f32_text};
 use super::{as_i32, coords_suffix, Tiles, Writer};
-use crate::emit::physical::{collect_bounds, collect_scalars};
+use crate::emit::text::{collect_bounds, collect_scalars};
 use crate::ir::LockAction;
 use crate::lower::core::{LArg, LStmt, PCore};
 use crate::lower::physical::Physical;

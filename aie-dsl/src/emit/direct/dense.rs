@@ -6,42 +6,44 @@
 use std::fmt::Write as _;
 
 use super::float::{bf16_text, f32_text};
-use crate::types::{ElemType, MemRefType};
+use crate::types::{init_bits, ElemType, InitValue, MemRefType};
 
 /// More elements than this print as hexadecimal bytes.
 const HEX_ABOVE: usize = 100;
 
-/// One element: its bits and bytes as stored, and its text. An integer is cut to the element's
-/// width, as MLIR's integer attribute keeps it (printed signed, `ui8` unsigned); `None` when a
-/// float type does not hold the value exactly (the MLIR path then decides what it becomes).
-fn element(e: ElemType, v: i64) -> Option<(u64, usize, String)> {
+/// One element of bit pattern `bits` (from [`init_bits`]): its bits and bytes as stored, and
+/// its text (`printFloatValue` for floats: NaNs and infinities as their bits in hexadecimal);
+/// `None` where this file leaves the text to MLIR.
+fn element(e: ElemType, bits: u32) -> Option<(u64, usize, String)> {
     Some(match e {
-        ElemType::I8 => (u64::from(v as u8), 1, (v as i8).to_string()),
-        ElemType::U8 => (u64::from(v as u8), 1, (v as u8).to_string()),
-        ElemType::I16 => (u64::from(v as u16), 2, (v as i16).to_string()),
-        ElemType::I32 => (u64::from(v as u32), 4, (v as i32).to_string()),
+        ElemType::I8 => (u64::from(bits), 1, (bits as u8 as i8).to_string()),
+        ElemType::U8 => (u64::from(bits), 1, (bits as u8).to_string()),
+        ElemType::I16 => (u64::from(bits), 2, (bits as u16 as i16).to_string()),
+        ElemType::I32 => (u64::from(bits), 4, (bits as i32).to_string()),
         ElemType::F32 => {
-            let f = v as f32;
-            if f as i64 != v {
-                return None;
-            }
-            (u64::from(f.to_bits()), 4, f32_text(f)?)
+            let f = f32::from_bits(bits);
+            let text = if f.is_nan() {
+                format!("0x{bits:X}")
+            } else {
+                f32_text(f)?
+            };
+            (u64::from(bits), 4, text)
         }
         ElemType::Bf16 => {
-            let f = v as f32;
-            let bits = f.to_bits();
-            if f as i64 != v || bits & 0xFFFF != 0 {
-                return None;
-            }
-            let b = (bits >> 16) as u16;
-            (u64::from(b), 2, bf16_text(b)?)
+            let b = bits as u16;
+            let text = if b & 0x7F80 == 0x7F80 && b & 0x7F != 0 {
+                format!("0x{b:X}")
+            } else {
+                bf16_text(b)?
+            };
+            (u64::from(b), 2, text)
         }
     })
 }
 
 /// `dense<…>` of `values` for a buffer of type `ty`, or `None` where this file leaves it to
 /// MLIR.
-pub(super) fn dense(ty: &MemRefType, values: &[i64]) -> Option<String> {
+pub(super) fn dense(ty: &MemRefType, values: &[InitValue]) -> Option<String> {
     let n = usize::try_from(ty.elements()).ok()?;
     if values.len() != n {
         return None;
@@ -50,9 +52,10 @@ pub(super) fn dense(ty: &MemRefType, values: &[i64]) -> Option<String> {
         // MLIR prints nothing between the brackets of a dense attribute without elements.
         return Some("dense<>".into());
     }
-    let elems: Vec<(u64, usize, String)> = values
-        .iter()
-        .map(|&v| element(ty.elem(), v))
+    let elems: Vec<(u64, usize, String)> = init_bits(values, ty.elem())
+        .ok()?
+        .into_iter()
+        .map(|b| element(ty.elem(), b))
         .collect::<Option<_>>()?;
     if elems.iter().all(|e| e.0 == elems[0].0) {
         return Some(format!("dense<{}>", elems[0].2));

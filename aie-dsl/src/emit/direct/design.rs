@@ -10,7 +10,7 @@
 //! and its induction variable and the values inside share the core's scope.
 //!
 //! What this writer does not know exactly makes [`design`] return `None` and the caller builds
-//! the module instead: an initial value a float element type does not hold exactly (MLIR rounds
+//! the module instead: an initial value its element type does not hold (validation refuses
 //! it; see `dense.rs`), a reference to something the design does not hold (none in a validated
 //! design). Attributes above `i32::MAX` print negative, NaNs quiet, as MLIR prints them. Tests
 //! compare both ways on every design and on random ones (`aie-dsl/tests/design_direct.rs`,
@@ -115,7 +115,7 @@ impl DesignWriter<'_> {
             let mut text = format!("aie.objectfifo @{}({}", f.name, self.tile(f.producer)?);
             if !f.dims_to_stream.is_empty() {
                 text.push_str(" dimensionsToStream ");
-                text.push_str(&crate::emit::build::dims_text(&f.dims_to_stream));
+                text.push_str(&crate::emit::text::dims_text(&f.dims_to_stream));
             }
             text.push_str(", {");
             for (k, c) in f.consumers.iter().enumerate() {
@@ -125,7 +125,7 @@ impl DesignWriter<'_> {
                 text.push_str(self.tile(c.tile)?);
                 if !c.dims_from_stream.is_empty() {
                     text.push_str(" dimensionsFromStream ");
-                    text.push_str(&crate::emit::build::dims_text(&c.dims_from_stream));
+                    text.push_str(&crate::emit::text::dims_text(&c.dims_from_stream));
                 }
             }
             text.push_str("}, ");

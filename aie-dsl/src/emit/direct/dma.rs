@@ -3,7 +3,7 @@
 //! `emit/print/dma.rs` prints them).
 
 use super::{as_i32, coords_suffix, Tiles, Writer};
-use crate::emit::build::dims_text;
+use crate::emit::text::dims_text;
 use crate::lower::physical::{Channel, Physical};
 use crate::target::TileKind;
 

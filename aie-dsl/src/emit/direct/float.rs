@@ -13,8 +13,10 @@
 //! (`0.333333343`), in scientific form otherwise (`1.17549435E-38`); MLIR prints the bits in
 //! hexadecimal instead when that text has no decimal point (`16777216` → `0x4B800000`). This
 //! file does all of that exactly, with a small multi-word integer for the exact decimal value;
-//! a NaN prints as its bits with the quiet bit set (the attribute is made from the value as a
-//! double, which quiets it and keeps its payload).
+//! a NaN constant prints as its bits with the quiet bit set (the attribute is made from the
+//! value as a double, which quiets it and keeps its payload). No bf16 value's read-back is a
+//! rounding tie (tests/init_values.rs writes all 65 536 directly). Initial values print NaNs
+//! themselves (emit/direct/dense.rs: their bits, exactly as given).
 
 /// Digits of precision MLIR asks APFloat for.
 const PRECISION: u32 = 6;

@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::dense::dense;
 use super::float::{bf16_text, f32_text};
 use super::{as_i32, mlir_string as quoted};
-use crate::emit::build::dims_text;
+use crate::emit::text::dims_text;
 use crate::ir::{
     AcquireId, CallArg, CoreStmt, Depth, Design, DmaTarget, FifoId, FifoPort, LockAction,
     RuntimeOp, TileId,

@@ -10,8 +10,8 @@
 //! cores are written in the control-flow form `convert-scf-to-cf` makes of their loops (see
 //! `core.rs`).
 //!
-//! What this writer does not know exactly — an initial value a float element type does not hold
-//! exactly (MLIR rounds it), two tiles at one place, a reference to something missing (neither
+//! What this writer does not know exactly — an initial value its element type does not hold
+//! (validation refuses it), two tiles at one place, a reference to something missing (neither
 //! in a validated, lowered design) — makes [`physical`] return `None`, and the caller goes
 //! through MLIR instead. Tests compare both ways on every design and on random ones
 //! (`aie-dsl/tests/physical_direct.rs`).

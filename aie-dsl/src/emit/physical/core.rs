@@ -4,6 +4,7 @@
 use melior::ir::{BlockLike, BlockRef, Value};
 
 use crate::emit::build::{ModuleBuilder, TileLookup};
+use crate::emit::text::{collect_bounds, collect_scalars};
 use crate::emit::EmitError;
 use crate::lower::core::{LArg, LStmt};
 use crate::lower::physical::Physical;
@@ -128,46 +129,4 @@ impl<'c> ModuleBuilder<'c, '_> {
 struct Consts<'c, 'a, 'x> {
     scalars: &'x [(crate::types::Scalar, Value<'c, 'a>)],
     index: &'x [(i64, Value<'c, 'a>)],
-}
-
-/// Loop bounds in first-use order: lower bound, upper bound, step of each loop, pre-order.
-pub(in crate::emit) fn collect_bounds(stmts: &[LStmt], out: &mut Vec<i64>) {
-    for s in stmts {
-        if let LStmt::For {
-            lower,
-            upper,
-            step,
-            body,
-        } = s
-        {
-            for v in [
-                i64::try_from(*lower).unwrap_or(i64::MAX),
-                i64::try_from(*upper).unwrap_or(i64::MAX),
-                i64::try_from(*step).unwrap_or(1),
-            ] {
-                if !out.contains(&v) {
-                    out.push(v);
-                }
-            }
-            collect_bounds(body, out);
-        }
-    }
-}
-
-pub(in crate::emit) fn collect_scalars(stmts: &[LStmt], out: &mut Vec<crate::types::Scalar>) {
-    for s in stmts {
-        match s {
-            LStmt::For { body, .. } => collect_scalars(body, out),
-            LStmt::Call { args, .. } => {
-                for a in args {
-                    if let LArg::Scalar(sc) = a {
-                        if !out.contains(sc) {
-                            out.push(*sc);
-                        }
-                    }
-                }
-            }
-            LStmt::UseLock { .. } => {}
-        }
-    }
 }

@@ -4,7 +4,8 @@
 use melior::ir::r#type::IntegerType;
 use melior::ir::{Block, BlockLike, BlockRef, Region, RegionLike, Value};
 
-use crate::emit::build::{aie_attr, dims_text, ModuleBuilder, TileLookup};
+use crate::emit::build::{aie_attr, ModuleBuilder, TileLookup};
+use crate::emit::text::dims_text;
 use crate::emit::EmitError;
 use crate::lower::physical::Physical;
 use crate::target::TileKind;

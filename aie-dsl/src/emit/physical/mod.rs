@@ -22,7 +22,6 @@ use crate::ir::TileId;
 use crate::lower::physical::Physical;
 
 mod core;
-pub(in crate::emit) use core::{collect_bounds, collect_scalars};
 mod device;
 mod dma;
 mod routing;

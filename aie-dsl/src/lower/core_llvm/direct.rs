@@ -30,7 +30,7 @@ use crate::lower::core::{LArg, LStmt, PCore};
 use crate::lower::physical::Physical;
 use crate::types::{ArgType, ScalarType};
 
-use super::standard::{intrinsic_declarations, local_lock_index, ACQUIRE, RELEASE};
+use super::intrinsics::{intrinsic_declarations, local_lock_index, ACQUIRE, RELEASE};
 
 mod text;
 use text::{global_name, initializer, memref_type, scalar_value};

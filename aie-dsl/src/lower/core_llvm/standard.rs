@@ -8,7 +8,7 @@
 //! - one `memref.global "public"` per buffer of the design, every tile's, in reverse IR order
 //!   (the pass inserts each at the top of the module); only the core's own buffers keep their
 //!   initial value, the others are external declarations;
-//! - the AIE2 intrinsic declarations the pass always adds ([`INTRINSICS`]);
+//! - the AIE2 intrinsic declarations the pass always adds (`INTRINSICS` in `intrinsics.rs`);
 //! - the kernel declarations, in design order;
 //! - `func.func @core_C_R()`: the core body, with each `aie.use_lock` turned into a call of
 //!   `llvm.aie2.acquire` / `llvm.aie2.release` on the lock's core-local index (its id plus the
@@ -20,8 +20,7 @@
 //! what aiecc's resource-allocation pipeline ran on the core before mlir-aie's passes saw it.
 
 use melior::ir::attribute::{
-    DenseElementsAttribute, FlatSymbolRefAttribute, FloatAttribute, IntegerAttribute,
-    StringAttribute, TypeAttribute,
+    FlatSymbolRefAttribute, IntegerAttribute, StringAttribute, TypeAttribute,
 };
 use melior::ir::operation::{OperationBuilder, OperationMutLike};
 use melior::ir::r#type::{FunctionType, IntegerType, MemRefType as MlirMemRef};
@@ -31,122 +30,15 @@ use melior::ir::{
 };
 use melior::Context;
 
+use super::intrinsics::{
+    full_intrinsic_name, local_lock_index, IntrinsicType, ACQUIRE, INTRINSICS, RELEASE,
+};
 use super::CoreLlvmError;
 use crate::ir::{Design, LockAction};
 use crate::lower::core::{LArg, LStmt, PCore};
 use crate::lower::physical::Physical;
-use crate::types::{ArgType, ElemType, MemRefType, Scalar, ScalarType};
+use crate::types::{ArgType, ElemType, InitValue, MemRefType, Scalar, ScalarType};
 
-/// Argument and result types of an intrinsic declaration.
-#[derive(Clone, Copy)]
-enum IntrinsicType {
-    I32,
-    /// `vector<16xi32>`, the cascade accumulator.
-    Acc,
-}
-
-/// An intrinsic declaration: its name (after `llvm.<arch>.` when `prefixed`), arguments and
-/// results.
-struct Intrinsic {
-    prefixed: bool,
-    name: &'static str,
-    args: &'static [IntrinsicType],
-    results: &'static [IntrinsicType],
-}
-
-/// The declarations `aie-standard-lowering` adds to every AIE2 core module, in its order
-/// (`getAIE2Intrinsics` in AIECoreToStandard.cpp).
-const INTRINSICS: [Intrinsic; 9] = {
-    use IntrinsicType::{Acc, I32};
-    const fn i(
-        prefixed: bool,
-        name: &'static str,
-        args: &'static [IntrinsicType],
-        results: &'static [IntrinsicType],
-    ) -> Intrinsic {
-        Intrinsic {
-            prefixed,
-            name,
-            args,
-            results,
-        }
-    }
-    [
-        i(false, "debug_i32", &[I32], &[]),
-        i(true, "event", &[I32], &[]),
-        i(true, "put.ms", &[I32, I32], &[]),
-        i(true, "get.ss", &[], &[I32, I32]),
-        i(true, "mcd.write.vec", &[Acc, I32], &[]),
-        i(true, "scd.read.vec", &[I32], &[Acc]),
-        i(true, ACQUIRE, &[I32, I32], &[]),
-        i(true, RELEASE, &[I32, I32], &[]),
-        i(true, "set.ctrl.reg", &[I32, I32], &[]),
-    ]
-};
-
-/// Intrinsic that acquires a lock (after the arch prefix).
-pub(super) const ACQUIRE: &str = "acquire";
-/// Intrinsic that releases a lock (after the arch prefix).
-pub(super) const RELEASE: &str = "release";
-
-/// The intrinsic declarations of a core module for `arch`, in order: full name, argument types
-/// and result types as LLVM IR spells them.
-pub(super) fn intrinsic_declarations(
-    arch: &str,
-) -> Vec<(String, Vec<&'static str>, Vec<&'static str>)> {
-    let llvm = |t: &IntrinsicType| match t {
-        IntrinsicType::I32 => "i32",
-        IntrinsicType::Acc => "<16 x i32>",
-    };
-    INTRINSICS
-        .iter()
-        .map(|i| {
-            (
-                full_intrinsic_name(arch, i.prefixed, i.name),
-                i.args.iter().map(llvm).collect(),
-                i.results.iter().map(llvm).collect(),
-            )
-        })
-        .collect()
-}
-
-/// The full name of an intrinsic (`llvm.aie2.acquire` when `prefixed`).
-fn full_intrinsic_name(arch: &str, prefixed: bool, name: &str) -> String {
-    if prefixed {
-        format!("llvm.{arch}.{name}")
-    } else {
-        name.to_string()
-    }
-}
-
-/// The core-local index of lock `lock` for the core at (`col`, `row`) (aie-localize-locks): its
-/// id plus the base of the memory window the core sees the lock's tile through.
-pub(super) fn local_lock_index(
-    design: &Design,
-    phys: &Physical,
-    lock: usize,
-    col: u32,
-    row: u32,
-) -> Result<i64, CoreLlvmError> {
-    let l = phys.locks.get(lock).ok_or_else(|| {
-        CoreLlvmError::Build(format!("lock #{lock} is not in the lowered design"))
-    })?;
-    let (lc, lr) = design
-        .coords(l.tile)
-        .ok_or_else(|| CoreLlvmError::Build(format!("lock `{}` has no tile", l.name)))?;
-    let window = design
-        .device
-        .core_memory_of(col, row, lc, lr)
-        .ok_or_else(|| CoreLlvmError::LockOutOfReach {
-            design: design.name.clone(),
-            col,
-            row,
-            lock: l.name.clone(),
-            lock_col: lc,
-            lock_row: lr,
-        })?;
-    Ok(i64::from(window.lock_base_index()) + i64::from(l.id))
-}
 /// Alignment `aie-standard-lowering` asserts for every buffer it reads.
 const BUFFER_ALIGNMENT: i64 = 32;
 
@@ -260,25 +152,14 @@ impl<'c, 'd> StdBuilder<'c, 'd> {
     }
 
     /// `dense<[…]>` of a buffer's initial values, read as the physical module writes them.
-    fn dense(&self, ty: &MemRefType, values: &[i64]) -> Result<Attribute<'c>, CoreLlvmError> {
-        let et = self.elem(ty.elem());
-        let elems: Vec<Attribute<'c>> = values
-            .iter()
-            .map(|&v| match ty.elem() {
-                ElemType::F32 | ElemType::Bf16 => {
-                    FloatAttribute::new(self.ctx, et, v as f64).into()
-                }
-                _ => IntegerAttribute::new(et, v).into(),
-            })
-            .collect();
+    fn dense(&self, ty: &MemRefType, values: &[InitValue]) -> Result<Attribute<'c>, CoreLlvmError> {
         let shaped: Type<'c> = melior::ir::r#type::RankedTensorType::new(
             &ty.shape().iter().map(|&d| u64::from(d)).collect::<Vec<_>>(),
-            et,
+            self.elem(ty.elem()),
             None,
         )
         .into();
-        DenseElementsAttribute::new(shaped, &elems)
-            .map(Into::into)
+        crate::emit::dense_attr(shaped, ty, values)
             .map_err(|e| CoreLlvmError::Build(format!("initial value of type {ty}: {e}")))
     }
 

@@ -185,7 +185,7 @@ struct Op {
     elem: MemRefType,
     dims: Vec<Dim>,
     repeat: Option<u32>,
-    init: Option<Vec<Vec<i64>>>,
+    init: Option<Vec<Vec<crate::types::InitValue>>>,
 }
 
 /// The transform's state: the design, the FIFO ops after the split, the physical design being

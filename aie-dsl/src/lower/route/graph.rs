@@ -81,6 +81,32 @@ pub(super) fn connecting(b: WireBundle) -> WireBundle {
     }
 }
 
+/// What decides a switch's connections: its tile's kind and its slave and master ports, each
+/// with whether the switch itself has it (else it stands for the shim mux).
+#[derive(PartialEq, Eq)]
+struct Signature {
+    kind: Option<TileKind>,
+    src: Vec<(Port, bool)>,
+    dst: Vec<(Port, bool)>,
+}
+
+impl Signature {
+    /// The (slave, master) index pairs the switch connects, slave-major.
+    fn connections(&self, shim: bool) -> Vec<(usize, usize)> {
+        let mut pairs = Vec::new();
+        for (i, (p, p_own)) in self.src.iter().enumerate() {
+            for (j, (q, q_own)) in self.dst.iter().enumerate() {
+                let ok = (shim && (mux_bundle(p.0) || mux_bundle(q.0)))
+                    || (*p_own && *q_own && connection_rule(self.kind, p.0, p.1, q.0, q.1));
+                if ok {
+                    pairs.push((i, j));
+                }
+            }
+        }
+        pairs
+    }
+}
+
 impl Graph {
     /// The graph of `device`, built on first use and kept for the process.
     pub(super) fn of(device: Device) -> &'static Graph {
@@ -140,6 +166,7 @@ impl Graph {
         let mut ends: Vec<(NodeId, NodeId)> = Vec::with_capacity(8 * 1024);
         let mut edge_lines: Vec<(usize, usize)> = Vec::with_capacity(8 * 1024);
         let mut line_count = 0usize;
+        let mut switches: Vec<(Signature, Vec<(usize, usize)>)> = Vec::new();
         for row in 0..height {
             for col in 0..width {
                 let (c, r) = (col as u32, row as u32);
@@ -162,16 +189,35 @@ impl Graph {
                         (g.node((col, row), *q), own)
                     })
                     .collect();
-                for (i, (p, (a, p_own))) in src.iter().zip(&src_ids).enumerate() {
-                    for (j, (q, (b, q_own))) in dst.iter().zip(&dst_ids).enumerate() {
-                        let ok = (shim && (mux_bundle(p.0) || mux_bundle(q.0)))
-                            || (*p_own && *q_own && connection_rule(kind, p.0, p.1, q.0, q.1));
-                        if ok {
-                            if let (Some(a), Some(b)) = (a, b) {
-                                ends.push((*a, *b));
-                                edge_lines.push((line_count + i, line_count + src.len() + j));
-                            }
-                        }
+                // The switch's connections depend only on the tile's kind and ports: tiles
+                // alike (most of a row) share one list of (slave, master) index pairs.
+                let sig = Signature {
+                    kind,
+                    src: src
+                        .iter()
+                        .zip(&src_ids)
+                        .map(|(p, (_, own))| (*p, *own))
+                        .collect(),
+                    dst: dst
+                        .iter()
+                        .zip(&dst_ids)
+                        .map(|(q, (_, own))| (*q, *own))
+                        .collect(),
+                };
+                let at = match switches.iter().position(|(s, _)| *s == sig) {
+                    Some(at) => at,
+                    None => {
+                        let pairs = sig.connections(shim);
+                        switches.push((sig, pairs));
+                        switches.len() - 1
+                    }
+                };
+                for &(i, j) in &switches[at].1 {
+                    if let (Some((Some(a), _)), Some((Some(b), _))) =
+                        (src_ids.get(i), dst_ids.get(j))
+                    {
+                        ends.push((*a, *b));
+                        edge_lines.push((line_count + i, line_count + src.len() + j));
                     }
                 }
                 line_count += src.len() + dst.len();
@@ -208,27 +254,31 @@ impl Graph {
             g.succ[*at as usize] = (*b, e as EdgeId);
             *at += 1;
         }
+        // The order of (column, row, bundle, channel), packed into one number.
+        let key = |n: NodeId| {
+            let ((c, r), (b, ch)) = g.key(n);
+            (u64::from(c as u32) << 48)
+                | (u64::from(r as u32) << 32)
+                | (u64::from(b as u32) << 24)
+                | u64::from(ch)
+        };
+        let mut list: Vec<(u64, NodeId, EdgeId)> = Vec::new();
+        let mut sorted = Vec::with_capacity(g.succ.len());
         for n in 0..g.nodes {
             let (lo, hi) = (g.succ_at[n] as usize, g.succ_at[n + 1] as usize);
-            if hi - lo > 1 {
-                // The order of (column, row, bundle, channel), packed into one number.
-                let key = |n: NodeId| {
-                    let ((c, r), (b, ch)) = g.key(n);
-                    (u64::from(c as u32) << 48)
-                        | (u64::from(r as u32) << 32)
-                        | (u64::from(b as u32) << 24)
-                        | u64::from(ch)
-                };
-                let mut list: Vec<(u64, NodeId, EdgeId)> = g.succ[lo..hi]
-                    .iter()
-                    .map(|&(n, e)| (key(n), n, e))
-                    .collect();
-                list.sort_unstable_by_key(|t| t.0);
-                for (slot, (_, n, e)) in g.succ[lo..hi].iter_mut().zip(list) {
-                    *slot = (n, e);
+            let succ = g.succ.get(lo..hi).unwrap_or(&[]);
+            if succ.len() > 1 {
+                list.clear();
+                list.extend(succ.iter().map(|&(n, e)| (key(n), n, e)));
+                if !list.is_sorted_by_key(|t| t.0) {
+                    list.sort_unstable_by_key(|t| t.0);
                 }
+                sorted.extend(list.iter().map(|&(_, n, e)| (n, e)));
+            } else {
+                sorted.extend_from_slice(succ);
             }
         }
+        g.succ = sorted;
         // Members of each line, in edge order, flat as well.
         let line_edges = edge_lines
             .iter()

@@ -18,6 +18,13 @@ mod switchbox;
 
 pub use design::route_design;
 
+/// Builds the switch-port graph of `device` now, if this process has not yet (the router builds
+/// it on first use otherwise): lets a build make it on another thread while the design is
+/// lowered.
+pub fn prepare(device: Device) {
+    graph::Graph::of(device);
+}
+
 use crate::target::{Device, WireBundle};
 use pathfinder::{Node, Pathfinder};
 

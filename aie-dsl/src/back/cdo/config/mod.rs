@@ -12,7 +12,7 @@ use crate::lower::physical::{Bd, Channel, PBuffer, Physical};
 use crate::lower::route::{Port, SwitchOp};
 use crate::target::regs::{self, DmaRegs, PortType, SwitchRegs};
 use crate::target::{npu1, Device, DmaDir, TileKind, WireBundle};
-use crate::types::ElemType;
+use crate::types::{init_bits, InitValue};
 
 /// A tile as the writer needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -226,34 +226,19 @@ pub(super) fn data_mem_write(
     Ok(())
 }
 
-/// The bytes of a buffer's initial value as MLIR's dense attribute holds them (little endian,
-/// element width of the type).
-fn init_bytes(b: &PBuffer, values: &[i64]) -> Result<Vec<u8>, CdoError> {
+/// The bytes of a buffer's initial value as MLIR's dense attribute holds them and mlir-aie's
+/// `AIERTControl::initBuffers` writes them (lib/Targets/AIERT.cpp: each element's bit pattern,
+/// integer or IEEE/bfloat16, little endian, the element type's width).
+fn init_bytes(b: &PBuffer, values: &[InitValue]) -> Result<Vec<u8>, CdoError> {
     let elem = b.ty.elem();
-    let mut out = Vec::with_capacity(values.len() * elem.bytes() as usize);
-    for &v in values {
-        match elem {
-            ElemType::I8 | ElemType::U8 => out.push(v as u8),
-            ElemType::I16 => out.extend_from_slice(&(v as u16).to_le_bytes()),
-            ElemType::I32 => out.extend_from_slice(&(v as u32).to_le_bytes()),
-            ElemType::F32 | ElemType::Bf16 => {
-                // The emitter writes `v as f64` into the float type; integers below 2^24 are
-                // exact in f32, and f32 -> bf16 rounds to nearest even as MLIR's APFloat does.
-                if v.unsigned_abs() >= 1 << 24 {
-                    return Err(CdoError::InitValue {
-                        buffer: b.name.clone(),
-                        reason: format!("{v} is not exactly representable as {elem:?} here; use values below 2^24"),
-                    });
-                }
-                let f = v as f32;
-                if elem == ElemType::F32 {
-                    out.extend_from_slice(&f.to_bits().to_le_bytes());
-                } else {
-                    let h = crate::types::bf16::from_f32(f).to_bits();
-                    out.extend_from_slice(&h.to_le_bytes());
-                }
-            }
-        }
+    let bits = init_bits(values, elem).map_err(|(i, e)| CdoError::InitValue {
+        buffer: b.name.clone(),
+        reason: format!("element {i}: {e}"),
+    })?;
+    let width = elem.bytes() as usize;
+    let mut out = Vec::with_capacity(bits.len().saturating_mul(width));
+    for v in bits {
+        out.extend_from_slice(&v.to_le_bytes()[..width]);
     }
     Ok(out)
 }

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::emit::direct::float::scientific;
-use crate::types::{ElemType, MemRefType, Scalar};
+use crate::types::{init_bits, ElemType, InitValue, MemRefType, Scalar};
 
 /// `@name` as LLVM prints a global's name (`PrintLLVMName` / `printLLVMNameWithoutPrefix`):
 /// bare when it does not start with a digit and holds only ASCII letters, digits and `-._`,
@@ -140,58 +140,35 @@ pub(super) fn memref_type(m: &MemRefType) -> String {
     t
 }
 
-/// One initial value as the standard module's dense attribute holds it: its bits (for the
-/// zero test), and its text after the type. An integer is cut to the element's width (as
-/// MLIR's integer attribute does); a float is the value rounded to a double, then to the element
-/// type (as MLIR's float attribute is made from a double).
-fn init_element(e: ElemType, v: i64) -> (u64, String) {
+/// One initial value, of bit pattern `bits` ([`init_bits`]: exactly what the standard module's
+/// dense attribute holds), as LLVM prints it after the type: integers signed, a `float` by
+/// [`float_text`] (a NaN's bits as they are, not quieted: no conversion through a double makes
+/// the attribute), a `bfloat` by its bits.
+fn init_element(e: ElemType, bits: u32) -> String {
     match e {
-        ElemType::I8 | ElemType::U8 => ((v as u8).into(), (v as i8).to_string()),
-        ElemType::I16 => ((v as u16).into(), (v as i16).to_string()),
-        ElemType::I32 => ((v as u32).into(), (v as i32).to_string()),
-        ElemType::F32 => {
-            let f = (v as f64) as f32;
-            (f.to_bits().into(), float_text(f))
-        }
-        ElemType::Bf16 => {
-            let b = bf16_of_double(v as f64);
-            (b.into(), bfloat_text(b))
-        }
+        ElemType::I8 | ElemType::U8 => (bits as u8 as i8).to_string(),
+        ElemType::I16 => (bits as u16 as i16).to_string(),
+        ElemType::I32 => (bits as i32).to_string(),
+        ElemType::F32 => float_text(f32::from_bits(bits)),
+        ElemType::Bf16 => bfloat_text(bits as u16),
     }
-}
-
-/// The bf16 nearest to `d` (ties to even), for a finite `d` in bf16's normal range or zero:
-/// APFloat's conversion of a double to bfloat.
-fn bf16_of_double(d: f64) -> u16 {
-    let bits = d.to_bits();
-    let sign = ((bits >> 63) as u16) << 15;
-    let exp = ((bits >> 52) & 0x7FF) as i64;
-    if exp == 0 {
-        return sign;
-    }
-    let mantissa = bits & ((1 << 52) - 1);
-    // The double's significand cut to bf16's 7 fraction bits, rounded to nearest even; a carry
-    // out of the fraction moves into the exponent.
-    let kept = mantissa >> 45;
-    let rest = mantissa & ((1 << 45) - 1);
-    let half = 1u64 << 44;
-    let round_up = rest > half || (rest == half && kept & 1 == 1);
-    let biased = (exp - 1023 + 127) as u64;
-    let magnitude = ((biased << 7) | kept) + u64::from(round_up);
-    sign | magnitude.min(0x7F80) as u16
 }
 
 /// `T init` of a global holding `values` as a memref of type `ty` (row-major), as LLVM prints
 /// MLIR's translation of it: a scalar for rank 0; for arrays, `zeroinitializer` where every
 /// element is zero, an array of `i8` as `c"…"`, nested arrays by the shape. `None` when the
-/// values do not fill the type.
-pub(super) fn initializer(ty: &MemRefType, values: &[i64]) -> Option<String> {
+/// values do not fill the type or one does not fit it (neither passes validation).
+pub(super) fn initializer(ty: &MemRefType, values: &[InitValue]) -> Option<String> {
     let n = usize::try_from(ty.elements()).ok()?;
     if values.len() != n {
         return None;
     }
     let e = ty.elem();
-    let elems: Vec<(u64, String)> = values.iter().map(|&v| init_element(e, v)).collect();
+    let elems: Vec<(u64, String)> = init_bits(values, e)
+        .ok()?
+        .into_iter()
+        .map(|b| (u64::from(b), init_element(e, b)))
+        .collect();
     let mut out = String::with_capacity(16 + 16 * n);
     let shape = ty.shape();
     if shape.is_empty() {
@@ -273,8 +250,5 @@ mod tests {
         assert_eq!(float_text(123_456.0), "1.234560e+05");
         assert_eq!(float_text(f32::INFINITY), "0x7FF0000000000000");
         assert_eq!(float_text(f32::NAN), "0x7FF8000000000000");
-        assert_eq!(bf16_of_double(1.0), 0x3F80);
-        assert_eq!(bf16_of_double(257.0), 0x4380);
-        assert_eq!(bf16_of_double(259.0), 0x4382);
     }
 }
