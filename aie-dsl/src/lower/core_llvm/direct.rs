@@ -20,7 +20,7 @@
 //! Tests compare this text with MLIR's passes on every design and on random core programs.
 //! [`write`] returns `None` only for what no valid design holds (an empty name, a loop bound
 //! above `i64::MAX`, a lock value or index beyond `i32`, initial values that do not fill their
-//! buffer), and the core then goes through MLIR.
+//! buffer or that its element type does not hold), and the core then goes through MLIR.
 
 use std::fmt::Write as _;
 
@@ -91,7 +91,7 @@ pub(super) fn prelude(design: &Design, phys: &Physical) -> Option<String> {
 
 /// [`prelude`], with the buffers with initial values on the tile at `own` (the core's) holding
 /// those values instead of being declared. `None` also for initial values that do not fill their
-/// buffer.
+/// buffer or do not fit its element type.
 fn prelude_of(design: &Design, phys: &Physical, own: Option<(u32, u32)>) -> Option<String> {
     let arch = design.device.core_arch();
     let mut out = String::new();

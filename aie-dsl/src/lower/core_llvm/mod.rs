@@ -220,8 +220,8 @@ fn irs_of(
 
 /// The core's LLVM IR from the direct writer alone (`direct.rs`), or `None` for a core it leaves
 /// to MLIR (only what no valid design holds: an empty name, a loop bound above `i64::MAX`, a
-/// lock value beyond `i32`, initial values that do not fill their buffer). [`core_ir`] takes
-/// this text when there is one; tests compare it with [`through_mlir`].
+/// lock value beyond `i32`, initial values that do not fill or fit their buffer). [`core_ir`]
+/// takes this text when there is one; tests compare it with [`through_mlir`].
 ///
 /// # Errors
 /// [`CoreLlvmError`] as [`core_ir`].
