@@ -419,6 +419,11 @@ fn float_initial_values_in_a_cores_llvm_ir() {
     let v = d.finish().unwrap();
     let phys = aie_dsl::lower::lower(&v).unwrap().physical;
     let ir = aie_dsl::lower::core_llvm::core_ir(&v, &phys, phys.cores[0].tile).unwrap();
+    // Written directly (lower/core_llvm/direct.rs), not through MLIR's passes.
+    assert_eq!(
+        aie_dsl::lower::core_llvm::direct_ir(&v, &phys, phys.cores[0].tile).unwrap(),
+        Some(ir.clone())
+    );
     let hex = |x: f32| format!("0x{:016X}", f64::from(x).to_bits());
     let f32_line = format!(
         "@a = global [5 x float] [float 1.500000e+00, float {}, float {}, float -0.000000e+00, float {}]",

@@ -20,7 +20,7 @@
 
 #[cfg(feature = "mlir")]
 mod build;
-mod direct;
+pub(crate) mod direct;
 #[cfg(feature = "mlir")]
 pub mod physical;
 #[cfg(feature = "mlir")]

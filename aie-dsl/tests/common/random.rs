@@ -34,7 +34,8 @@ pub fn random_design(r: &mut Rng) -> DesignBuilder {
         }
     }
     let ty = |r: &mut Rng| {
-        let dims: Vec<u32> = (0..1 + r.below(2)).map(|_| r.below(600) as u32).collect();
+        // Rank 0 to 2 (rank 0 one time in three).
+        let dims: Vec<u32> = (0..r.below(3)).map(|_| r.below(600) as u32).collect();
         MemRefType::new(dims, ELEMS[r.below(6) as usize])
     };
     let mut fifos = Vec::new();
@@ -397,7 +398,7 @@ pub struct Parts {
 }
 
 pub fn scalar(r: &mut Rng, ty: ScalarType) -> Scalar {
-    const FLOATS: [f32; 12] = [
+    const FLOATS: [f32; 20] = [
         0.0,
         -0.0,
         1.0,
@@ -410,6 +411,18 @@ pub fn scalar(r: &mut Rng, ty: ScalarType) -> Scalar {
         f32::INFINITY,
         f32::NEG_INFINITY,
         123_456.79,
+        1_234_567.0,
+        16_777_216.0,
+        f32::MIN_POSITIVE,
+        f32::NAN,
+        // A negative NaN, a NaN with a payload, a signalling NaN, the smallest subnormal.
+        f32::from_bits(0xFFC0_0000),
+        f32::from_bits(0x7FC1_2345),
+        f32::from_bits(0x7F80_0001),
+        f32::from_bits(1),
+    ];
+    const BF16S: [u16; 10] = [
+        0x0000, 0x8000, 0x3F80, 0x7F80, 0xFF80, 0x7FC0, 0xFFC1, 0x7F81, 0x0001, 0x4B80,
     ];
     match ty {
         ScalarType::I8 => Scalar::I8(r.next() as i8),
@@ -419,12 +432,57 @@ pub fn scalar(r: &mut Rng, ty: ScalarType) -> Scalar {
             1 => i32::MIN,
             _ => r.below(100) as i32,
         }),
-        ScalarType::F32 => Scalar::F32(if r.below(2) == 0 {
-            FLOATS[r.below(FLOATS.len() as u64) as usize]
-        } else {
-            f32::from_bits(r.next() as u32 & 0x7F7F_FFFF)
+        ScalarType::F32 => Scalar::F32(match r.below(3) {
+            0 => FLOATS[r.below(FLOATS.len() as u64) as usize],
+            1 => f32::from_bits(r.next() as u32 & 0x7F7F_FFFF),
+            // Any bits: NaNs with any payload, infinities, subnormals.
+            _ => f32::from_bits(r.next() as u32),
         }),
-        ScalarType::Bf16 => Scalar::Bf16(r.next() as u16 & 0x7F7F),
+        ScalarType::Bf16 => Scalar::Bf16(match r.below(3) {
+            0 => BF16S[r.below(BF16S.len() as u64) as usize],
+            1 => r.next() as u16 & 0x7F7F,
+            _ => r.next() as u16,
+        }),
+    }
+}
+
+/// A memref type of rank 0 to 3 (small dimensions) and any element type.
+pub fn small_memref(r: &mut Rng) -> MemRefType {
+    let rank = r.below(4) as usize;
+    let dims: Vec<u32> = (0..rank).map(|_| 1 + r.below(5) as u32).collect();
+    MemRefType::new(dims, ELEMS[r.below(6) as usize])
+}
+
+/// Initial values for a buffer of type `ty` that its element type holds exactly: all zero, one
+/// value repeated, zeros with a few others, or any values of the type (bytes of every kind for
+/// 8-bit elements: quotes, backslashes, control and non-ASCII bytes; for floats integers and
+/// [`init_value`]'s fractions, NaNs, infinities, -0.0 and subnormals).
+pub fn fitting_values(r: &mut Rng, ty: &MemRefType) -> Vec<InitValue> {
+    let n = ty.elements() as usize;
+    let elem = ty.elem();
+    let any = |r: &mut Rng| -> InitValue {
+        InitValue::Int(match elem {
+            ElemType::I8 => i64::from(r.next() as i8),
+            ElemType::U8 => i64::from(r.next() as u8),
+            ElemType::I16 => i64::from(r.next() as i16),
+            ElemType::I32 => i64::from(r.next() as i32),
+            // Integers a bf16 or an f32 holds exactly, or a value of any kind.
+            _ if r.below(2) == 0 => return init_value(r, elem),
+            ElemType::Bf16 => (r.below(256) as i64 - 128) << r.below(20),
+            ElemType::F32 => (r.below(1 << 24) as i64 - (1 << 23)) << r.below(30),
+        })
+    };
+    let zero = InitValue::Int(0);
+    match r.below(5) {
+        0 => vec![zero; n],
+        1 => vec![any(r); n],
+        2 => (0..n)
+            .map(|_| if r.below(3) == 0 { any(r) } else { zero })
+            .collect(),
+        3 => (0..n)
+            .map(|_| InitValue::Int([0, 34, 92, 1, 127, 10][r.below(6) as usize]))
+            .collect(),
+        _ => (0..n).map(|_| any(r)).collect(),
     }
 }
 
@@ -449,7 +507,7 @@ pub fn program(r: &mut Rng, c: &mut CoreBuilder, p: &Parts, depth: u32) {
                 c.use_lock(p.lock, LockAction::Release, v);
             }
             2 => {
-                // Floating-point constants one time in four (left to MLIR), integers otherwise.
+                // Floating-point constants one time in four, integers otherwise.
                 let (kernel, types): (KernelId, &[ScalarType]) = if r.below(4) == 0 {
                     (
                         p.k_scalars,
@@ -482,13 +540,18 @@ pub fn program(r: &mut Rng, c: &mut CoreBuilder, p: &Parts, depth: u32) {
     }
 }
 
-/// Two cores joined by a FIFO of random depth, each with a lock, a buffer and a random program
-/// (ending in a `forever` loop one time in three).
+/// Two cores joined by a FIFO of random depth, each with a lock, a buffer (of rank 0 to 3 and
+/// with initial values one time in two, or 4×8) and a random program (ending in a `forever` loop
+/// one time in three).
 pub fn random_core_design(seed: u64) -> Option<Validated> {
     let mut r = Rng(seed | 1);
     let mut d = DesignBuilder::new(format!("direct_{seed}"), Device::Npu1_1Col);
     let obj = MemRefType::vector(16, ElemType::I32);
-    let buf_ty = MemRefType::new([4, 8], [ElemType::I16, ElemType::Bf16][r.below(2) as usize]);
+    let buf_ty = if r.below(2) == 0 {
+        MemRefType::new([4, 8], [ElemType::I16, ElemType::Bf16][r.below(2) as usize])
+    } else {
+        small_memref(&mut r)
+    };
     let k_obj = d.kernel(Kernel::new("use_obj", [obj.clone().into()], "k.o"));
     let k_scalars = d.kernel(Kernel::new(
         "use_scalars",
@@ -527,7 +590,12 @@ pub fn random_core_design(seed: u64) -> Option<Validated> {
             fifo_in,
             fifo_out,
             lock: d.lock(tile, format!("l{i}"), Some(3 + i as u32), 1),
-            buffer: d.buffer(tile, format!("buf{i}"), buf_ty.clone()),
+            buffer: if r.below(2) == 0 {
+                let values = fitting_values(&mut r, &buf_ty);
+                d.buffer_init(tile, format!("buf{i}"), buf_ty.clone(), values)
+            } else {
+                d.buffer(tile, format!("buf{i}"), buf_ty.clone())
+            },
             k_obj,
             k_scalars,
             k_ints,

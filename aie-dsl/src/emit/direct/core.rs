@@ -159,7 +159,7 @@ impl Writer<'_> {
         self.scoped(|w| w.core_body(phys, core, l + 1))?;
         let mut attrs = Vec::new();
         if let Some(o) = &core.link_with {
-            attrs.push(format!("link_with = \"{o}\""));
+            attrs.push(format!("link_with = {}", super::mlir_string(o)));
         }
         if core.stack_size != crate::target::NPU1.default_stack_bytes {
             attrs.push(format!("stack_size = {} : i32", as_i32(core.stack_size)?));
@@ -237,12 +237,25 @@ impl Writer<'_> {
                         for a in args.iter() {
                             match a {
                                 LArg::Buffer(b) => {
-                                    names.push(buffer_names.get(*b)?.as_str());
+                                    names.push(buffer_names.get(*b)?.clone());
                                     types.push(phys.buffers.get(*b)?.ty.to_string());
                                 }
                                 LArg::Scalar(s) => {
-                                    let (_, n) = consts.iter().find(|(c, _)| c == s)?;
-                                    names.push(n.as_str());
+                                    match consts.iter().find(|(c, _)| c == s) {
+                                        Some((_, n)) => names.push(n.clone()),
+                                        None => {
+                                            // A NaN equals no hoisted constant: the module
+                                            // makes one more before the call
+                                            // (`emit/physical/core.rs`).
+                                            let (base, text) = constant(*s)?;
+                                            let name = self.named(base);
+                                            self.line(
+                                                l,
+                                                format_args!("{name} = arith.constant {text}"),
+                                            );
+                                            names.push(name);
+                                        }
+                                    }
                                     types.push(s.ty().to_string());
                                 }
                             }

@@ -45,8 +45,12 @@ fn element(e: ElemType, bits: u32) -> Option<(u64, usize, String)> {
 /// MLIR.
 pub(super) fn dense(ty: &MemRefType, values: &[InitValue]) -> Option<String> {
     let n = usize::try_from(ty.elements()).ok()?;
-    if n == 0 || values.len() != n {
+    if values.len() != n {
         return None;
+    }
+    if n == 0 {
+        // MLIR prints nothing between the brackets of a dense attribute without elements.
+        return Some("dense<>".into());
     }
     let elems: Vec<(u64, usize, String)> = init_bits(values, ty.elem())
         .ok()?

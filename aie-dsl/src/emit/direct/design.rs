@@ -10,11 +10,11 @@
 //! and its induction variable and the values inside share the core's scope.
 //!
 //! What this writer does not know exactly makes [`design`] return `None` and the caller builds
-//! the module instead: an attribute above `i32::MAX` (MLIR prints those negative), an initial
-//! value that does not fit its element type or a float constant MLIR prints in another notation
-//! (see `dense.rs`, `float.rs`), a symbol name MLIR would quote, a reference to something the
-//! design does not hold. Tests compare both ways on every design and on random ones
-//! (`aie-dsl/tests/design_direct.rs`, `designs/tests/design_direct.rs`).
+//! the module instead: an initial value its element type does not hold (validation refuses
+//! it; see `dense.rs`), a reference to something the design does not hold (none in a validated
+//! design). Attributes above `i32::MAX` print negative, NaNs quiet, as MLIR prints them. Tests
+//! compare both ways on every design and on random ones (`aie-dsl/tests/design_direct.rs`,
+//! `designs/tests/design_direct.rs`).
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -350,7 +350,7 @@ impl DesignWriter<'_> {
             })?;
             let mut attrs = Vec::new();
             if let Some(o) = &object {
-                attrs.push(format!("link_with = \"{o}\""));
+                attrs.push(format!("link_with = {}", super::mlir_string(o)));
             }
             if core.stack_size != crate::target::NPU1.default_stack_bytes {
                 attrs.push(format!("stack_size = {} : i32", as_i32(core.stack_size)?));

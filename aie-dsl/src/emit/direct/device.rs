@@ -164,7 +164,7 @@ impl Writer<'_> {
         id: u8,
         keep_pkt_header: bool,
         priority_route: bool,
-        ends: &[(&str, WireBundle, u32)],
+        ends: &[(&str, WireBundle, i32)],
         l: usize,
     ) {
         self.line(l, format_args!("aie.packet_flow({}) {{", id as i8));

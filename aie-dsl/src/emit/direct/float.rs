@@ -13,10 +13,10 @@
 //! (`0.333333343`), in scientific form otherwise (`1.17549435E-38`); MLIR prints the bits in
 //! hexadecimal instead when that text has no decimal point (`16777216` → `0x4B800000`). This
 //! file does all of that exactly, with a small multi-word integer for the exact decimal value;
-//! for a NaN (whose payload the attribute may change) or a bf16 whose read-back is a rounding
-//! tie this file does not decide, it returns `None` and the design goes through MLIR (no bf16
-//! value is such a tie: tests/init_values.rs writes all 65 536 directly). Initial values print
-//! NaNs themselves (emit/direct/dense.rs: their bits, exactly as given).
+//! a NaN constant prints as its bits with the quiet bit set (the attribute is made from the
+//! value as a double, which quiets it and keeps its payload). No bf16 value's read-back is a
+//! rounding tie (tests/init_values.rs writes all 65 536 directly). Initial values print NaNs
+//! themselves (emit/direct/dense.rs: their bits, exactly as given).
 
 /// Digits of precision MLIR asks APFloat for.
 const PRECISION: u32 = 6;
@@ -167,7 +167,7 @@ fn push_exponent(s: &mut String, exp: i32, lower: bool) {
 
 /// APFloat's `toString(Str, 6, 0, false)` of the finite non-zero number `significand ×
 /// 2^exp`, without the sign: `d.dddddde±XX`.
-fn scientific(significand: u64, exp: i32) -> String {
+pub(crate) fn scientific(significand: u64, exp: i32) -> String {
     let (digits, mut exp) = digits(significand, exp, PRECISION);
     let n = digits.len();
     exp += n as i32 - 1;
@@ -252,8 +252,9 @@ fn other_form(sign: &str, significand: u64, exp: i32, bits: u32, raw: u32) -> St
     }
 }
 
-/// MLIR's text of the `f32` constant `v`, or `None` where it would not use the scientific
-/// form.
+/// MLIR's text of the `f32` constant `v` (always `Some`). A NaN prints as its bits with the
+/// quiet bit set: the attribute is made from the value converted to a double, which quiets it
+/// and keeps its payload.
 pub(super) fn f32_text(v: f32) -> Option<String> {
     let bits = v.to_bits();
     let sign = if bits >> 31 == 1 { "-" } else { "" };
@@ -261,7 +262,7 @@ pub(super) fn f32_text(v: f32) -> Option<String> {
     let m = u64::from(bits & 0x7F_FFFF);
     let (significand, exp) = match (e, m) {
         (0xFF, 0) => return Some(format!("0x{bits:X}")),
-        (0xFF, _) => return None,
+        (0xFF, _) => return Some(format!("0x{:X}", bits | 0x0040_0000)),
         (0, 0) => return Some(format!("{sign}0.000000e+00")),
         (0, _) => (m, -126 - 23),
         _ => (m | 1 << 23, e as i32 - 127 - 23),
@@ -274,15 +275,16 @@ pub(super) fn f32_text(v: f32) -> Option<String> {
     }
 }
 
-/// MLIR's text of the `bf16` constant of bits `bits`, or `None` where it would not use the
-/// scientific form or the read-back is a tie this file does not decide.
+/// MLIR's text of the `bf16` constant of bits `bits` (a NaN quiet, as for `f32`). `None` where
+/// the read-back would be a rounding tie, which cannot happen: six digits are within 5e-6 of
+/// the value, a bf16's rounding interval at least 2e-3 of it (a unit test checks every bf16).
 pub(super) fn bf16_text(bits: u16) -> Option<String> {
     let sign = if bits >> 15 == 1 { "-" } else { "" };
     let e = (bits >> 7) & 0xFF;
     let m = u64::from(bits & 0x7F);
     let (significand, exp) = match (e, m) {
         (0xFF, 0) => return Some(format!("0x{bits:X}")),
-        (0xFF, _) => return None,
+        (0xFF, _) => return Some(format!("0x{:X}", bits | 0x0040)),
         (0, 0) => return Some(format!("{sign}0.000000e+00")),
         (0, _) => (m, -126 - 7),
         _ => (m | 1 << 7, i32::from(e) - 127 - 7),
@@ -331,5 +333,19 @@ mod tests {
         assert_eq!(f32_text(16_777_216.0).as_deref(), Some("0x4B800000"));
         assert_eq!(bf16_text(0x3F80).as_deref(), Some("1.000000e+00"));
         assert_eq!(bf16_text(0xBFC0).as_deref(), Some("-1.500000e+00"));
+        // NaNs come out quiet, payload and sign kept.
+        assert_eq!(f32_text(f32::NAN).as_deref(), Some("0x7FC00000"));
+        assert_eq!(
+            f32_text(f32::from_bits(0xFF80_0001)).as_deref(),
+            Some("0xFFC00001")
+        );
+        assert_eq!(bf16_text(0x7F81).as_deref(), Some("0x7FC1"));
+    }
+
+    #[test]
+    fn every_bf16_has_a_text() {
+        for bits in 0..=u16::MAX {
+            assert!(bf16_text(bits).is_some(), "{bits:#06x}");
+        }
     }
 }

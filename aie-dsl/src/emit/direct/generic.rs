@@ -11,16 +11,16 @@
 //! for values (`%N`) and one for block arguments (`%argN`) over the whole module.
 //!
 //! What this writer does not know exactly makes [`generic`] return `None` (the caller then
-//! builds and prints the module): besides what `design.rs` declines, names MLIR would quote or
-//! escape.
+//! builds and prints the module): what `design.rs` declines. Strings and symbols MLIR quotes or
+//! escapes are written as it writes them.
 
 use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::as_i32;
 use super::dense::dense;
 use super::float::{bf16_text, f32_text};
+use super::{as_i32, mlir_string as quoted};
 use crate::emit::text::dims_text;
 use crate::ir::{
     AcquireId, CallArg, CoreStmt, Depth, Design, DmaTarget, FifoId, FifoPort, LockAction,
@@ -37,20 +37,19 @@ fn bare(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.'))
 }
 
-/// Whether MLIR prints the string attribute `s` as it is, without escapes.
-fn plain(s: &str) -> bool {
-    s.chars()
-        .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ')
-}
-
-/// `@name` of a symbol MLIR prints bare; `None` otherwise.
+/// `@name` of a symbol: bare when MLIR prints it bare, quoted and escaped otherwise
+/// (`printSymbolReference`, `printKeywordOrString`). Always `Some`.
 fn sym(s: &str) -> Option<String> {
-    bare(s).then(|| format!("@{s}"))
+    Some(if bare(s) {
+        format!("@{s}")
+    } else {
+        format!("@{}", quoted(s))
+    })
 }
 
-/// `"s"` of a string MLIR prints without escapes; `None` otherwise.
+/// `"s"` of a string attribute, escaped as MLIR prints it. Always `Some`.
 fn string(s: &str) -> Option<String> {
-    plain(s).then(|| format!("\"{s}\""))
+    Some(quoted(s))
 }
 
 /// The values a core region holds at its own level, in op order (`u32::MAX` when more: the

@@ -10,11 +10,11 @@
 //! cores are written in the control-flow form `convert-scf-to-cf` makes of their loops (see
 //! `core.rs`).
 //!
-//! What this writer does not know exactly — an initial value that does not fit its element
-//! type exactly, a floating-point constant MLIR would not print in scientific notation, two
-//! tiles at one place, a reference to something missing — makes [`physical`] return `None`, and
-//! the caller goes through MLIR instead. Tests compare both ways
-//! on every design and on random ones (`aie-dsl/tests/physical_direct.rs`).
+//! What this writer does not know exactly — an initial value its element type does not hold
+//! (validation refuses it), two tiles at one place, a reference to something missing (neither
+//! in a validated, lowered design) — makes [`physical`] return `None`, and the caller goes
+//! through MLIR instead. Tests compare both ways on every design and on random ones
+//! (`aie-dsl/tests/physical_direct.rs`).
 //!
 //! `design.rs` and `generic.rs` write the design's MLIR before lowering (both texts of
 //! `emit::emit`: custom assembly and MLIR's generic form) the same way, from the design alone.
@@ -30,7 +30,7 @@ mod dense;
 mod design;
 mod device;
 mod dma;
-mod float;
+pub(crate) mod float;
 mod generic;
 mod routing;
 mod runtime;
@@ -204,10 +204,28 @@ impl<'d> Writer<'d> {
     }
 }
 
-/// `v` when it prints the same as the `i32` attribute the module gives it (MLIR prints those
-/// signed); `None` above `i32::MAX`, left to MLIR.
-fn as_i32(v: u32) -> Option<u32> {
-    (i32::try_from(v).is_ok()).then_some(v)
+/// `v` as the `i32` attribute the module gives it prints: MLIR keeps the 32 bits and prints
+/// them signed, so a value above `i32::MAX` prints negative. Always `Some`.
+fn as_i32(v: u32) -> Option<i32> {
+    Some(v as i32)
+}
+
+/// `"s"` with `llvm::printEscapedString`'s escapes, as MLIR prints a string: a backslash
+/// doubled, printable ASCII but `"` as it is, every other byte as `\XX` (uppercase hexadecimal).
+pub(crate) fn mlir_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for &c in s.as_bytes() {
+        if c == b'\\' {
+            out.push_str("\\\\");
+        } else if (0x20..0x7F).contains(&c) && c != b'"' {
+            out.push(char::from(c));
+        } else {
+            let _ = write!(out, "\\{c:02X}");
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The `C_R` suffix of a tile's value name (`%mem_tile_0_1` → `0_1`): `Printer::tile_operand`.

@@ -24,7 +24,11 @@ impl Printer {
         }
         let mut attrs = Vec::new();
         if let Some(o) = string(op, "link_with") {
-            attrs.push(format!("link_with = \"{o}\""));
+            // Escaped as MLIR prints a string attribute (an object file may be named with quotes).
+            attrs.push(format!(
+                "link_with = {}",
+                crate::emit::direct::mlir_string(&o)
+            ));
         }
         if let Some(s) = int(op, "stack_size")
             .filter(|&s| s != i64::from(crate::target::NPU1.default_stack_bytes))

@@ -15,9 +15,12 @@
 //! - the translation and LLVM's printer number blocks and values in layout order and list a
 //!   header's two predecessors, and its `phi`'s two incoming values, latch first.
 //!
-//! What this writer does not know exactly — a buffer with initial values on the core's own tile,
-//! a memref of rank 0, a name LLVM would quote, a NaN constant — makes [`write`] return `None`,
-//! and the core goes through MLIR as before. Tests compare both ways on every design and on random core programs.
+//! Every buffer is a global of the design's (external, or with its initial values on the core's
+//! own tile), names are spelled as LLVM spells them, constants as LLVM prints them (`text.rs`).
+//! Tests compare this text with MLIR's passes on every design and on random core programs.
+//! [`write`] returns `None` only for what no valid design holds (an empty name, a loop bound
+//! above `i64::MAX`, a lock value or index beyond `i32`, initial values that do not fill their
+//! buffer or that its element type does not hold), and the core then goes through MLIR.
 
 use std::fmt::Write as _;
 
@@ -25,9 +28,12 @@ use super::CoreLlvmError;
 use crate::ir::{Design, LockAction};
 use crate::lower::core::{LArg, LStmt, PCore};
 use crate::lower::physical::Physical;
-use crate::types::{ArgType, ElemType, MemRefType, Scalar, ScalarType};
+use crate::types::{ArgType, ScalarType};
 
 use super::intrinsics::{intrinsic_declarations, local_lock_index, ACQUIRE, RELEASE};
+
+mod text;
+use text::{global_name, initializer, memref_type, scalar_value};
 
 /// Where LLVM's printer puts the `; preds = …` comment of a block label.
 const PREDS_COLUMN: usize = 50;
@@ -76,24 +82,36 @@ struct Cfg {
 }
 
 /// What every core's module of a design holds before its function: the header, every buffer
-/// as an external global, the intrinsic declarations and the kernel declarations. `None` when a
-/// name needs quoting or a buffer has rank 0 (the cores then go through MLIR).
+/// as an external global, the intrinsic declarations and the kernel declarations. `None` for an
+/// empty name (the cores then go through MLIR). [`write`] makes its own for a core whose tile
+/// holds a buffer with initial values.
 pub(super) fn prelude(design: &Design, phys: &Physical) -> Option<String> {
+    prelude_of(design, phys, None)
+}
+
+/// [`prelude`], with the buffers with initial values on the tile at `own` (the core's) holding
+/// those values instead of being declared. `None` also for initial values that do not fill their
+/// buffer or do not fit its element type.
+fn prelude_of(design: &Design, phys: &Physical, own: Option<(u32, u32)>) -> Option<String> {
     let arch = design.device.core_arch();
     let mut out = String::new();
     out.push_str("; ModuleID = 'LLVMDialectModule'\nsource_filename = \"LLVMDialectModule\"\n");
     let _ = writeln!(out, "target triple = \"{arch}\"");
 
-    // Buffers, last first, every tile's, as external declarations (a core whose own tile has
-    // a buffer with initial values is left to MLIR by `write`).
+    // Buffers, last first, every tile's.
     if !phys.buffers.is_empty() {
         out.push('\n');
     }
     for b in phys.buffers.iter().rev() {
-        if !plain_name(&b.name) {
-            return None;
+        let name = global_name(&b.name)?;
+        match &b.init {
+            Some(init) if own.is_some() && design.coords(b.tile) == own => {
+                let _ = writeln!(out, "{name} = global {}", initializer(&b.ty, init)?);
+            }
+            _ => {
+                let _ = writeln!(out, "{name} = external global {}", memref_type(&b.ty));
+            }
         }
-        let _ = writeln!(out, "@{} = external global {}", b.name, array_type(&b.ty)?);
     }
 
     for (name, args, results) in intrinsic_declarations(arch) {
@@ -109,9 +127,7 @@ pub(super) fn prelude(design: &Design, phys: &Physical) -> Option<String> {
         let _ = writeln!(out, "declare {ret} @{name}({})", args.join(", "));
     }
     for (_, k) in design.kernels.iter() {
-        if !plain_name(&k.symbol) {
-            return None;
-        }
+        let name = global_name(&k.symbol)?;
         let args: Vec<&str> = k
             .args
             .iter()
@@ -120,7 +136,7 @@ pub(super) fn prelude(design: &Design, phys: &Physical) -> Option<String> {
                 ArgType::Scalar(s) => scalar_type(*s),
             })
             .collect();
-        let _ = writeln!(out, "\ndeclare void @{}({})", k.symbol, args.join(", "));
+        let _ = writeln!(out, "\ndeclare void {name}({})", args.join(", "));
     }
     Some(out)
 }
@@ -143,9 +159,18 @@ pub(super) fn write(
         .buffers
         .iter()
         .any(|b| b.init.is_some() && design.coords(b.tile) == Some((col, row)));
-    if own_init {
-        return Ok(None);
-    }
+    let own_prelude;
+    let prelude = if own_init {
+        match prelude_of(design, phys, Some((col, row))) {
+            Some(p) => {
+                own_prelude = p;
+                own_prelude.as_str()
+            }
+            None => return Ok(None),
+        }
+    } else {
+        prelude
+    };
     let mut out = String::with_capacity(prelude.len() + 1024);
     out.push_str(prelude);
 
@@ -175,26 +200,6 @@ pub(super) fn write(
     Ok(Some(out))
 }
 
-/// Whether LLVM prints `@name` without quotes: letters, digits, `-$._`, not starting with a
-/// digit.
-fn plain_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '$' | '.' | '_'))
-}
-
-fn elem_type(e: ElemType) -> &'static str {
-    match e {
-        ElemType::I8 | ElemType::U8 => "i8",
-        ElemType::I16 => "i16",
-        ElemType::I32 => "i32",
-        ElemType::Bf16 => "bfloat",
-        ElemType::F32 => "float",
-    }
-}
-
 fn scalar_type(s: ScalarType) -> &'static str {
     match s {
         ScalarType::I8 => "i8",
@@ -203,62 +208,6 @@ fn scalar_type(s: ScalarType) -> &'static str {
         ScalarType::F32 => "float",
         ScalarType::Bf16 => "bfloat",
     }
-}
-
-/// `[a x [b x T]]` of a memref of shape `a×b`; `None` for rank 0.
-fn array_type(m: &MemRefType) -> Option<String> {
-    let shape = m.shape();
-    if shape.is_empty() {
-        return None;
-    }
-    let mut t = elem_type(m.elem()).to_string();
-    for d in shape.iter().rev() {
-        t = format!("[{d} x {t}]");
-    }
-    Some(t)
-}
-
-/// A scalar constant as LLVM prints it (`i32 7`, `bfloat 0xR3F80`, `float 1.000000e+00`), or
-/// `None` for a NaN: MLIR's conversions through `double` may change a NaN's payload bits, so
-/// such a constant is left to MLIR.
-fn scalar_value(s: Scalar) -> Option<String> {
-    Some(match s {
-        Scalar::I8(v) => format!("i8 {v}"),
-        Scalar::I16(v) => format!("i16 {v}"),
-        Scalar::I32(v) => format!("i32 {v}"),
-        Scalar::Bf16(bits) => {
-            if crate::types::bf16::from_bits(bits).is_nan() {
-                return None;
-            }
-            format!("bfloat 0xR{bits:04X}")
-        }
-        Scalar::F32(v) => {
-            if v.is_nan() {
-                return None;
-            }
-            format!("float {}", float_text(v))
-        }
-    })
-}
-
-/// LLVM's text of a `float` constant: `%e` with six digits when that reads back as the same
-/// value, otherwise the hexadecimal bits of the value as a double (`WriteAPFloatInternal` in
-/// llvm/lib/IR/AsmWriter.cpp).
-fn float_text(v: f32) -> String {
-    let d = f64::from(v);
-    if d.is_finite() {
-        let s = format!("{d:.6e}");
-        if let Some((mantissa, exp)) = s.split_once('e') {
-            if let Ok(e) = exp.parse::<i32>() {
-                let sign = if e < 0 { '-' } else { '+' };
-                let text = format!("{mantissa}e{sign}{:02}", e.unsigned_abs());
-                if text.parse::<f64>().ok() == Some(d) {
-                    return text;
-                }
-            }
-        }
-    }
-    format!("0x{:016X}", d.to_bits())
 }
 
 struct Lowering<'a> {
@@ -350,19 +299,20 @@ impl Lowering<'_> {
                                         "buffer #{b} is not in the lowered design"
                                     ))
                                 })?;
-                                format!("ptr @{}", buf.name)
+                                let Some(name) = global_name(&buf.name) else {
+                                    return Ok(None);
+                                };
+                                format!("ptr {name}")
                             }
-                            LArg::Scalar(s) => match scalar_value(*s) {
-                                Some(text) => text,
-                                None => return Ok(None),
-                            },
+                            LArg::Scalar(s) => scalar_value(*s),
                         });
                     }
-                    cfg.blocks[at].insts.push(Inst::Call(format!(
-                        "void @{}({})",
-                        k.symbol,
-                        printed.join(", ")
-                    )));
+                    let Some(callee) = global_name(&k.symbol) else {
+                        return Ok(None);
+                    };
+                    cfg.blocks[at]
+                        .insts
+                        .push(Inst::Call(format!("void {callee}({})", printed.join(", "))));
                 }
             }
         }

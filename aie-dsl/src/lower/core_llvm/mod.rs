@@ -219,9 +219,9 @@ fn irs_of(
 }
 
 /// The core's LLVM IR from the direct writer alone (`direct.rs`), or `None` for a core it leaves
-/// to MLIR (a buffer with initial values on the core's tile, a memref of rank 0, a name LLVM
-/// would quote). [`core_ir`] takes this text when there is one; tests compare it with
-/// [`through_mlir`].
+/// to MLIR (only what no valid design holds: an empty name, a loop bound above `i64::MAX`, a
+/// lock value beyond `i32`, initial values that do not fill or fit their buffer). [`core_ir`]
+/// takes this text when there is one; tests compare it with [`through_mlir`].
 ///
 /// # Errors
 /// [`CoreLlvmError`] as [`core_ir`].
