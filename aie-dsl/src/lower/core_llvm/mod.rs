@@ -80,10 +80,9 @@ pub enum CoreLlvmError {
     /// The core holds something only the MLIR path lowers, and this build of aie-dsl has no
     /// MLIR (its `mlir` feature is off).
     #[error(
-        "design `{design}`: core ({col}, {row}) holds something aie-dsl lowers only through MLIR \
-         (a buffer with initial values on the core's tile, a memref of rank 0, a name LLVM \
-         quotes, a NaN constant), and this build of aie-dsl has no MLIR; build it with its \
-         `mlir` feature (`--features mlir`)"
+        "design `{design}`: core ({col}, {row}) holds something aie-dsl's direct LLVM IR writer \
+         leaves to MLIR (no validated design should: please report it), and this build of \
+         aie-dsl has no MLIR; build it with its `mlir` feature (`--features mlir`)"
     )]
     NeedsMlir {
         /// The design.
