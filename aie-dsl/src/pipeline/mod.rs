@@ -21,6 +21,7 @@
 
 pub mod config;
 pub mod cores;
+mod parallel;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -238,8 +239,8 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
     // this one lowers the design (routing waits for the graph if it is not done yet); errors
     // are reported in the order the stages had when they ran one after another.
     let wants_lowering = options.artifacts.iter().any(|a| a.needs_lowering());
-    let (emitted, summary, lowered) = std::thread::scope(|scope| {
-        let side = scope.spawn(|| {
+    let ((emitted, summary), lowered) = parallel::both(
+        || {
             if wants_lowering {
                 crate::lower::route::prepare(design.device);
             }
@@ -249,11 +250,9 @@ pub fn build(design: &Validated, options: &BuildOptions) -> Result<Built, Error>
                 None
             };
             (emitted, crate::report::summary(design))
-        });
-        let lowered = wants_lowering.then(|| crate::lower::lower(design));
-        let (emitted, summary) = side.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (emitted, summary, lowered)
-    });
+        },
+        || wants_lowering.then(|| crate::lower::lower(design)),
+    );
     let emitted = emitted.transpose()?;
     let lowered = lowered.transpose()?;
     let mut summary = summary;
@@ -338,36 +337,29 @@ fn made_from_lowering(
         crate::back::insts::to_bytes(&crate::back::insts::words(design.device, &lowered.npu));
     let (wants_svg, wants_html) = (options.wants(Artifact::Svg), options.wants(Artifact::Html));
     let insts_len = insts.len();
-    std::thread::scope(|scope| {
-        // The picture goes into its own file and into the report page: drawn once.
-        let report = scope.spawn(move || {
-            let picture = (wants_svg || wants_html).then(|| crate::report::svg(design, phys));
-            let html = match (&picture, wants_html) {
-                (Some(p), true) => {
-                    Some(crate::report::html_with_picture(design, phys, insts_len, p))
-                }
-                _ => None,
-            };
-            (picture.filter(|_| wants_svg), html)
-        });
-        let physical = if options.wants(Artifact::Physical) {
-            Some(crate::emit::physical_mlir(design, phys, check).map(String::into_bytes))
-        } else {
-            None
+    // The picture goes into its own file and into the report page: drawn once.
+    let report = || {
+        let picture = (wants_svg || wants_html).then(|| crate::report::svg(design, phys));
+        let html = match (&picture, wants_html) {
+            (Some(p), true) => Some(crate::report::html_with_picture(design, phys, insts_len, p)),
+            _ => None,
         };
+        (picture.filter(|_| wants_svg), html)
+    };
+    let ((svg, html), (physical, insts, cores)) = parallel::both(report, || {
+        let physical = options
+            .wants(Artifact::Physical)
+            .then(|| crate::emit::physical_mlir(design, phys, check).map(String::into_bytes));
         let insts = (options.wants(Artifact::Insts) && design.runtime.is_some()).then_some(insts);
-        let cores = cores::texts(design, phys, options);
-        let (svg, html) = report
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        Ok(Made {
-            single: vec![
-                (Artifact::Physical, physical.transpose()?),
-                (Artifact::Insts, insts),
-                (Artifact::Svg, svg.map(String::into_bytes)),
-                (Artifact::Html, html.map(String::into_bytes)),
-            ],
-            cores: cores?,
-        })
+        (physical, insts, cores::texts(design, phys, options))
+    });
+    Ok(Made {
+        single: vec![
+            (Artifact::Physical, physical.transpose()?),
+            (Artifact::Insts, insts),
+            (Artifact::Svg, svg.map(String::into_bytes)),
+            (Artifact::Html, html.map(String::into_bytes)),
+        ],
+        cores: cores?,
     })
 }
