@@ -2,8 +2,8 @@
 //! bootgen's `decode_v2_cmd` reads them ([`RawCommand::decode`], [`decode`]).
 
 use super::{
-    checksum, op, Command, FormatError, END_WORD, HEADER_REMAINING_WORDS, HEADER_WORDS, IDENT_CDO,
-    LONG_FORM, VERSION_1_50, VERSION_3_00, WORD_BYTES,
+    checksum, op, split_command_word, Command, FormatError, END_WORD, HEADER_REMAINING_WORDS,
+    HEADER_WORDS, IDENT_CDO, LONG_FORM, VERSION_1_50, VERSION_3_00, WORD_BYTES,
 };
 
 /// One command as it stands in the file.
@@ -13,7 +13,7 @@ pub struct RawCommand {
     pub word: usize,
     /// The first header word.
     pub header: u32,
-    /// Command id (`header & 0xFFFF`).
+    /// Command id (the header's low 16 bits).
     pub id: u16,
     /// Whether it used the long (`0x00FF____, len`) form.
     pub long_form: bool,
@@ -81,7 +81,8 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedCdo, FormatError> {
         let start = i;
         let header = word(bytes, i);
         i += 1;
-        let mut len = ((header >> 16) & 0xFF) as usize;
+        let (id, len) = split_command_word(header);
+        let mut len = len as usize;
         let long_form = len == LONG_FORM as usize;
         if long_form {
             if header == END_WORD {
@@ -114,7 +115,7 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedCdo, FormatError> {
         commands.push(RawCommand {
             word: start,
             header,
-            id: (header & 0xFFFF) as u16,
+            id,
             long_form,
             payload,
         });

@@ -1,7 +1,9 @@
 //! Writing commands: the command encoding both encoders share ([`Words`]), and [`CdoStream`],
 //! the file aie-rt's CDO back end writes through bootgen's `cdo-driver/cdo_driver.c`.
 
-use super::{header, op, HEADER_WORDS, LONG_FORM, PAYLOAD_ALIGN, VERSION_2_00, WORD_BYTES};
+use super::{
+    command_word, header, op, HEADER_WORDS, LONG_FORM, PAYLOAD_ALIGN, VERSION_2_00, WORD_BYTES,
+};
 
 /// The words of a CDO file being encoded, its header first (filled in by [`Words::seal`]).
 #[derive(Clone, Debug)]
@@ -21,11 +23,10 @@ impl Words {
     /// A command header for `id` with `len` payload words: the short form below
     /// [`LONG_FORM`], else the long form with the length in a second word.
     pub(super) fn command(&mut self, id: u16, len: u32) {
-        let id = u32::from(id);
         if len < LONG_FORM {
-            self.0.push((len << 16) | id);
+            self.0.push(command_word(id, len));
         } else {
-            self.0.push((LONG_FORM << 16) | id);
+            self.0.push(command_word(id, LONG_FORM));
             self.0.push(len);
         }
     }

@@ -47,6 +47,11 @@ pub const VERSION_3_00: u32 = 0x0000_0300;
 /// Payload length field value that announces the long command form (the length follows in
 /// the next word).
 pub const LONG_FORM: u32 = 255;
+/// Bit position of a command header's 8-bit payload length field; the bits below it are
+/// `(handler << 8) | api id`.
+pub const LENGTH_SHIFT: u32 = 16;
+/// The payload length field, shifted down.
+pub const LENGTH_MASK: u32 = 0xFF;
 /// The end-of-stream word.
 pub const END_WORD: u32 = 0xFFFF_FFFF;
 /// [`CdoStream`]: block-write payloads start on multiples of this many bytes of the file.
@@ -97,6 +102,16 @@ pub mod op {
             _ => return None,
         })
     }
+}
+
+/// A command header word for `id` with `len` (at most [`LENGTH_MASK`]) in its length field.
+fn command_word(id: u16, len: u32) -> u32 {
+    (len << LENGTH_SHIFT) | u32::from(id)
+}
+
+/// The id and the length field of a command header word.
+fn split_command_word(word: u32) -> (u16, u32) {
+    (word as u16, (word >> LENGTH_SHIFT) & LENGTH_MASK)
 }
 
 /// `~(sum of words)`: the checksum of a CDO header, and of bootgen's PDI headers.
@@ -283,7 +298,7 @@ pub enum FormatError {
     Unsupported {
         /// Word index of the command header.
         word: usize,
-        /// `header & 0xFFFF`.
+        /// The header's low 16 bits.
         id: u16,
     },
     /// A command or file too large for the 32-bit length fields.
