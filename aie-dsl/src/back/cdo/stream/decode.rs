@@ -270,3 +270,79 @@ pub fn first_difference(ours: &[u8], theirs: &[u8]) -> Option<String> {
         theirs.len()
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{reencode, CdoStream, VERSION_2_00};
+    use super::*;
+
+    /// What `CdoStream` wrote, less the alignment NOPs.
+    fn without_nops(cmds: Vec<(usize, Command)>) -> Vec<Command> {
+        cmds.into_iter()
+            .map(|(_, c)| c)
+            .filter(|c| !matches!(c, Command::Nop(_)))
+            .collect()
+    }
+
+    #[test]
+    fn decoding_gives_back_what_was_written() {
+        let mut want = vec![
+            Command::Write {
+                addr: 0x0203_2000,
+                value: 7,
+            },
+            Command::MaskWrite {
+                addr: 0x1_0000_0010,
+                mask: 0xFF00,
+                value: 0x1200,
+            },
+        ];
+        // Payload lengths on both sides of the long form (data + two address words).
+        for n in [1, 252, 253, 254, 255] {
+            want.push(Command::Block {
+                addr: 0x0022_0000 + 4 * n as u64,
+                data: (0..n as u32).collect(),
+            });
+        }
+        let mut s = CdoStream::new();
+        for c in &want {
+            match c {
+                Command::Write { addr, value } => s.write32(*addr, *value),
+                Command::MaskWrite { addr, mask, value } => s.mask_write32(*addr, *mask, *value),
+                Command::Block { addr, data } => s.block_write32(*addr, data).unwrap(),
+                _ => unreachable!(),
+            }
+        }
+        let bytes = s.finish();
+        assert_eq!(without_nops(decode(&bytes).unwrap()), want);
+        let parsed = parse(&bytes).unwrap();
+        let long: Vec<usize> = parsed
+            .commands
+            .iter()
+            .filter(|c| c.long_form)
+            .map(|c| c.payload.len())
+            .collect();
+        assert_eq!(long, [255, 256, 257]);
+
+        // Re-encoded the way bootgen does, the file says the same, the one-word block as a
+        // write.
+        let commands = parsed.decode_commands().unwrap();
+        let words = reencode(VERSION_2_00, &commands).unwrap();
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        want[2] = Command::Write {
+            addr: 0x0022_0004,
+            value: 0,
+        };
+        assert_eq!(without_nops(decode(&bytes).unwrap()), want);
+    }
+
+    #[test]
+    fn a_wrong_checksum_is_a_typed_error() {
+        let mut bytes = CdoStream::new().finish();
+        bytes[16] ^= 1;
+        assert!(matches!(
+            decode(&bytes),
+            Err(FormatError::BadHeaderChecksum { .. })
+        ));
+    }
+}

@@ -7,45 +7,52 @@ use super::{
 
 /// The words of a CDO file being encoded, its header first (filled in by [`Words::seal`]).
 #[derive(Clone, Debug)]
-pub(super) struct Words(pub(super) Vec<u32>);
+pub(super) struct Words {
+    /// The file so far.
+    pub(super) words: Vec<u32>,
+    /// The header's version.
+    version: u32,
+}
 
 impl Words {
     /// A file of `version` with room for its header.
     pub(super) fn new(version: u32) -> Words {
-        Words(header(version, 0).to_vec())
+        Words {
+            words: header(version, 0).to_vec(),
+            version,
+        }
     }
 
     /// Words so far, header included.
     pub(super) fn len(&self) -> usize {
-        self.0.len()
+        self.words.len()
     }
 
     /// A command header for `id` with `len` payload words: the short form below
     /// [`LONG_FORM`], else the long form with the length in a second word.
     pub(super) fn command(&mut self, id: u16, len: u32) {
         if len < LONG_FORM {
-            self.0.push(command_word(id, len));
+            self.words.push(command_word(id, len));
         } else {
-            self.0.push(command_word(id, LONG_FORM));
-            self.0.push(len);
+            self.words.push(command_word(id, LONG_FORM));
+            self.words.push(len);
         }
     }
 
     /// A 64-bit address, high word first.
     pub(super) fn addr64(&mut self, addr: u64) {
-        self.0.extend([(addr >> 32) as u32, addr as u32]);
+        self.words.extend([(addr >> 32) as u32, addr as u32]);
     }
 
     /// A NOP with `payload` zero words.
     pub(super) fn nop(&mut self, payload: u32) {
         self.command(op::NOP, payload);
-        self.0.extend(std::iter::repeat_n(0, payload as usize));
+        self.words.extend(std::iter::repeat_n(0, payload as usize));
     }
 
     /// Fills in the header's length (`body` words of commands) and checksum.
     pub(super) fn seal(&mut self, body: u32) {
-        let version = self.0[2];
-        self.0[..HEADER_WORDS].copy_from_slice(&header(version, body));
+        self.words[..HEADER_WORDS].copy_from_slice(&header(self.version, body));
     }
 }
 
@@ -76,14 +83,14 @@ impl CdoStream {
     pub fn write32(&mut self, addr: u64, value: u32) {
         self.words.command(op::WRITE64, 3);
         self.words.addr64(addr);
-        self.words.0.push(value);
+        self.words.words.push(value);
     }
 
     /// `cdo_MaskWrite32`.
     pub fn mask_write32(&mut self, addr: u64, mask: u32, value: u32) {
         self.words.command(op::MASK_WRITE64, 4);
         self.words.addr64(addr);
-        self.words.0.extend([mask, value]);
+        self.words.words.extend([mask, value]);
     }
 
     /// `cdo_BlockWrite32`: alignment NOP, then the DMA-write command.
@@ -108,7 +115,7 @@ impl CdoStream {
         }
         self.words.command(op::DMA_WRITE, len);
         self.words.addr64(addr);
-        self.words.0.extend_from_slice(data);
+        self.words.words.extend_from_slice(data);
         Ok(())
     }
 
@@ -117,7 +124,11 @@ impl CdoStream {
         // A file of 2³² words (16 GiB) is not built in memory; the length field holds the rest.
         let body = (self.words.len() - HEADER_WORDS) as u32;
         self.words.seal(body);
-        self.words.0.iter().flat_map(|w| w.to_le_bytes()).collect()
+        self.words
+            .words
+            .iter()
+            .flat_map(|w| w.to_le_bytes())
+            .collect()
     }
 }
 

@@ -18,16 +18,16 @@ fn addressed(w: &mut Words, short: u16, long: u16, addr: u64, rest: u32) {
     let (hi, lo) = ((addr >> 32) as u32, addr as u32);
     if hi == 0 {
         w.command(short, 1 + rest);
-        w.0.push(lo);
+        w.words.push(lo);
     } else {
         w.command(long, 2 + rest);
-        w.0.extend([hi, lo]);
+        w.words.extend([hi, lo]);
     }
 }
 
 fn single_write(w: &mut Words, addr: u64, value: u32) {
     addressed(w, op::WRITE, op::WRITE64, addr, 1);
-    w.0.push(value);
+    w.words.push(value);
 }
 
 /// A block write whose payload lands at a word index ≡ (addr / 4) mod 4, with a NOP of 1 to 3
@@ -46,7 +46,7 @@ fn aligned_block(w: &mut Words, addr: u64, data: &[u32]) -> Result<(), FormatErr
     }
     w.command(op::DMA_WRITE, len);
     w.addr64(addr);
-    w.0.extend_from_slice(data);
+    w.words.extend_from_slice(data);
     Ok(())
 }
 
@@ -54,7 +54,7 @@ fn command(w: &mut Words, cmd: &Command) -> Result<(), FormatError> {
     match cmd {
         Command::Nop(payload) => {
             w.command(op::NOP, len32(payload.len())?);
-            w.0.extend_from_slice(payload);
+            w.words.extend_from_slice(payload);
         }
         Command::Write { addr, value } => single_write(w, *addr, *value),
         Command::Block { addr, data } if data.len() == 1 => single_write(w, *addr, data[0]),
@@ -79,7 +79,7 @@ fn command(w: &mut Words, cmd: &Command) -> Result<(), FormatError> {
         Command::Block { addr, data } => aligned_block(w, *addr, data)?,
         Command::MaskWrite { addr, mask, value } => {
             addressed(w, op::MASK_WRITE, op::MASK_WRITE64, *addr, 2);
-            w.0.extend([*mask, *value]);
+            w.words.extend([*mask, *value]);
         }
         Command::MaskPoll {
             addr,
@@ -97,22 +97,22 @@ fn command(w: &mut Words, cmd: &Command) -> Result<(), FormatError> {
                 0
             };
             addressed(w, op::MASK_POLL, op::MASK_POLL64, *addr, 3 + extra);
-            w.0.extend([*mask, *value, *count]);
+            w.words.extend([*mask, *value, *count]);
             if extra >= 1 {
-                w.0.push(*flags);
+                w.words.push(*flags);
             }
             if extra == 2 {
-                w.0.push(*error_code);
+                w.words.push(*error_code);
             }
         }
         Command::Delay(v) => {
             w.command(op::DELAY, 1);
-            w.0.push(*v);
+            w.words.push(*v);
         }
         Command::Set { addr, count, value } => {
             w.command(op::SET, 4);
             w.addr64(*addr);
-            w.0.extend([*count, *value]);
+            w.words.extend([*count, *value]);
         }
     }
     Ok(())
@@ -129,5 +129,5 @@ pub fn reencode(version: u32, commands: &[Command]) -> Result<Vec<u32>, FormatEr
         command(&mut w, c)?;
     }
     w.seal(len32(w.len() - HEADER_WORDS)?);
-    Ok(w.0)
+    Ok(w.words)
 }
