@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::InspectError;
-use crate::back::pdi::cdo_stream::{self, Command};
+use crate::back::cdo::stream::{self, Command};
 use crate::target::{regmap, Device};
 
 /// Data words shown inline for a block write.
@@ -47,27 +47,31 @@ pub fn describe_cdo(name: &str, bytes: &[u8]) -> Result<String, InspectError> {
         name: name.into(),
         source,
     };
-    let stream = cdo_stream::parse(bytes).map_err(fail)?;
+    let parsed = stream::parse(bytes).map_err(fail)?;
     let mut s = String::new();
     let _ = writeln!(
         s,
         "CDO {name}: version {}.{}, {} bytes, {} command(s)",
-        stream.version >> 8,
-        stream.version & 0xFF,
+        parsed.version >> 8,
+        parsed.version & 0xFF,
         bytes.len(),
-        stream.commands.len()
+        parsed.commands.len()
     );
-    for c in &stream.commands {
+    for c in &parsed.commands {
         let op = c
             .name()
             .map(str::to_string)
             .unwrap_or_else(|| format!("command {:#06x}", c.id));
         let body = match c.decode() {
             Ok(Command::Nop(p)) => format!("{} word(s) of padding", p.len()),
-            Ok(Command::Write { addr, data }) if data.len() == 1 => {
+            Ok(Command::Write { addr, value }) => {
+                format!("{addr:#010x} = {value:#010x}  {}", where_is(addr))
+            }
+            // A one-word block reads as a write, as bootgen decodes it.
+            Ok(Command::Block { addr, data }) if data.len() == 1 => {
                 format!("{addr:#010x} = {:#010x}  {}", data[0], where_is(addr))
             }
-            Ok(Command::Write { addr, data }) => format!(
+            Ok(Command::Block { addr, data }) => format!(
                 "{addr:#010x} {} word(s) {}  {}",
                 data.len(),
                 data_words(&data),

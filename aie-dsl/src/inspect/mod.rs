@@ -26,7 +26,7 @@ pub use insts::describe_insts;
 pub use pdi::{describe_pdi, read_pdi, PdiImage, PdiPartition, PdiRead};
 pub use xclbin::{checks as xclbin_checks, describe_xclbin};
 
-use crate::back::pdi::cdo_stream::{self, CdoError};
+use crate::back::cdo::stream::{self, FormatError};
 use crate::back::pdi::format as pdi_format;
 use crate::back::xclbin::format as xclbin_format;
 use crate::back::xclbin::parse::ParseError;
@@ -91,7 +91,7 @@ pub enum InspectError {
         /// The file (or the PDI partition holding it).
         name: String,
         /// What is wrong.
-        source: CdoError,
+        source: FormatError,
     },
 }
 
@@ -107,7 +107,7 @@ pub fn file_kind(bytes: &[u8]) -> Option<FileKind> {
     if bytes.starts_with(&smap) {
         return Some(FileKind::Pdi);
     }
-    if bytes.len() >= 8 && bytes[4..8] == cdo_stream::IDENT_CDO.to_le_bytes() {
+    if bytes.len() >= 8 && bytes[4..8] == stream::IDENT_CDO.to_le_bytes() {
         return Some(FileKind::Cdo);
     }
     if insts::looks_like(bytes) {

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{cdo, indent, InspectError};
-use crate::back::pdi::cdo_stream::checksum;
+use crate::back::cdo::stream::checksum;
 use crate::back::pdi::format::{self as f, ih, iht, ph};
 
 /// One partition of a PDI.

@@ -6,8 +6,8 @@
 //!
 //! The image is: a 16-byte SMAP header, the image header table, one image header, one
 //! partition header, and one partition of type "configuration data object" holding every
-//! input CDO re-encoded by bootgen's rules ([`cdo_stream::encode`]), their bodies concatenated
-//! in BIF order behind one new CDO header.
+//! input CDO re-encoded by bootgen's rules ([`crate::back::cdo::stream::reencode`]), their
+//! bodies concatenated in BIF order behind one new CDO header.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), aie_dsl::back::pdi::PdiError> {
@@ -18,14 +18,14 @@
 //! ```
 
 pub mod bootgen;
-pub mod cdo_stream;
 pub mod format;
 mod writer;
 
 use thiserror::Error;
 
-pub use cdo_stream::CdoError;
 pub use writer::write_with;
+
+use crate::back::cdo::stream::FormatError;
 
 /// One CDO file going into the PDI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +101,7 @@ pub enum PdiError {
         /// The file.
         file: String,
         /// What is wrong.
-        source: CdoError,
+        source: FormatError,
     },
     /// A CDO file holds no commands at all (bootgen refuses it: "Incorrect cdo length").
     #[error("CDO file `{file}` holds no commands; every CDO needs at least one (aie-rt starts each with a NOP)")]

@@ -1,8 +1,8 @@
 //! Assembling the PDI: re-encoded CDO partition, then the headers around it.
 
-use super::cdo_stream::{self, checksum, HEADER_REMAINING_WORDS, HEADER_WORDS, IDENT_CDO};
 use super::format::{self, ih, iht, ph};
 use super::{CdoSet, PdiError, PdiOptions};
+use crate::back::cdo::stream::{self, checksum, HEADER_WORDS, VERSION_2_00};
 
 /// The partition data: every CDO re-encoded, its header dropped, bodies concatenated behind
 /// one new header (bootgen `VersalImageHeader::ParseCdos`).
@@ -16,8 +16,9 @@ fn partition(set: &CdoSet) -> Result<Vec<u32>, PdiError> {
             file: file.name.clone(),
             source,
         };
-        let (stream, commands) = cdo_stream::decode(&file.bytes).map_err(fail)?;
-        let encoded = cdo_stream::encode(stream.version, &commands).map_err(fail)?;
+        let parsed = stream::parse(&file.bytes).map_err(fail)?;
+        let commands = parsed.decode_commands().map_err(fail)?;
+        let encoded = stream::reencode(parsed.version, &commands).map_err(fail)?;
         if encoded.len() <= HEADER_WORDS {
             return Err(PdiError::EmptyCdo {
                 file: file.name.clone(),
@@ -27,13 +28,7 @@ fn partition(set: &CdoSet) -> Result<Vec<u32>, PdiError> {
     }
     let body = words.len() - HEADER_WORDS;
     let body = u32::try_from(body).map_err(|_| PdiError::TooLarge { bytes: body * 4 })?;
-    words[..4].copy_from_slice(&[
-        HEADER_REMAINING_WORDS,
-        IDENT_CDO,
-        cdo_stream::VERSION_2_00,
-        body,
-    ]);
-    words[4] = checksum(&words[..4]);
+    words[..HEADER_WORDS].copy_from_slice(&stream::header(VERSION_2_00, body));
     Ok(words)
 }
 
