@@ -89,6 +89,10 @@ impl DesignBuilder {
     /// buffers and locks (mlir-aie's `aie.mem` / `aie.memtile_dma` with `aie.dma_start`).
     /// Validation checks the tile, channel, buffers, locks, lengths and layouts, and that no
     /// other program uses the channel; the ObjectFIFOs of the tile take other channels.
+    ///
+    /// A shim tile's channel is refused ([`crate::valid::DmaProgramError::ShimTile`]): its DMA
+    /// moves host memory, whose address only the runtime sequence knows; use
+    /// [`DesignBuilder::shim_dma_allocation`] and [`super::RuntimeBuilder::transfer`] there.
     pub fn dma(&mut self, chain: DmaChain) {
         self.design.dma_programs.push(chain.program);
     }

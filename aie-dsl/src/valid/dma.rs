@@ -45,11 +45,21 @@ impl fmt::Display for DmaChannelRef {
 /// the chain, from 0), buffer or lock, and says what to change.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DmaProgramError {
-    /// A program on a shim tile (not expressible yet).
-    #[error("the DMA program on {at}: shim tiles' DMAs are programmed by the runtime sequence here (hand-written `aie.shim_dma` programs are not supported yet); use a shim DMA allocation and runtime transfers")]
+    /// A program on a shim tile (mlir-aie's `aie.shim_dma` over `aie.external_buffer`s), refused
+    /// on purpose. A shim DMA moves host memory, and on an NPU a host buffer's address exists only
+    /// when XRT runs the design. mlir-aie at 5ff2ab97d accepts such a program on `npu1`, and its
+    /// CDO writer (lib/Targets/AIERT.cpp, `configureBdInBlock` and `addInitConfig`) writes the
+    /// BD with the external buffer's fixed `address`, or 0 without one, and starts the channel
+    /// when the array is configured; only the runtime sequence's BDs get the host buffer's
+    /// address patched in (`aiex.npu.address_patch`, lib/Dialect/AIEX/Transforms/
+    /// AIEDmaToNpu.cpp and AIEDMATasksToNPU.cpp). Such a binary would move the wrong memory, so
+    /// the message names the shim allocation and runtime transfers that do the same job.
+    #[error("{}", shim_tile_message(.at, *.channels))]
     ShimTile {
         /// The channel.
         at: DmaChannelRef,
+        /// The shim tile's DMA channels per direction.
+        channels: u32,
     },
     /// A channel the tile does not have.
     #[error("the DMA program on {at}: a {} has {} channels 0..={}; use one of those", .at.kind, .at.dir.keyword(), .available.saturating_sub(1))]
@@ -225,6 +235,50 @@ pub enum DmaProgramError {
 /// in the same tile", "can only access a lock in the same tile"); a mem tile's its own and, on
 /// its first channels, the west and east neighbour mem tiles' (`MemTileDMAOp::verify`, the
 /// address and lock windows of `getMemLocalBaseAddress` / `getLockLocalBaseIndex`).
+/// The message of [`DmaProgramError::ShimTile`]: why the program is refused and, for its
+/// direction and channel, the shim allocation, flow and runtime calls that move the data instead.
+fn shim_tile_message(at: &DmaChannelRef, channels: u32) -> String {
+    let dir = match at.dir {
+        DmaDir::Mm2s => "DmaDir::Mm2s",
+        DmaDir::S2mm => "DmaDir::S2mm",
+    };
+    let (channel, missing) = if at.channel < channels {
+        (at.channel.to_string(), String::new())
+    } else {
+        (
+            format!("c (0..={})", channels.saturating_sub(1)),
+            format!(
+                " (and a shim tile has no {} channel {})",
+                at.dir.keyword(),
+                at.channel
+            ),
+        )
+    };
+    let (flow, runtime, fifo) = match at.dir {
+        DmaDir::Mm2s => (
+            format!("`d.flow(shim, WireBundle::Dma, {channel}, dest, …)`"),
+            "send a host buffer with `rt.transfer(alloc, arg, Transfer::…)`",
+            "an ObjectFIFO produced by the shim tile and `rt.fill`",
+        ),
+        DmaDir::S2mm => (
+            format!("`d.flow(source, …, shim, WireBundle::Dma, {channel})`"),
+            "receive into a host buffer with `rt.transfer(alloc, arg, Transfer::…)`",
+            "an ObjectFIFO consumed by the shim tile and `rt.drain`",
+        ),
+    };
+    format!(
+        "the DMA program on {at} is refused{missing}: a shim DMA moves host memory, whose address \
+         XRT gives only when the design runs, and mlir-aie would write this `aie.shim_dma` program \
+         into the CDO with the external buffer's fixed address (0 without one) and start it when \
+         the array is configured, so it would move the wrong memory. Move host data on this \
+         channel with the runtime sequence instead: reserve it with \
+         `d.shim_dma_allocation(name, shim, {dir}, {channel})` (shim = `d.shim_tile({col})`), \
+         connect it with {flow}, and in `d.runtime` {runtime} (`aiex.npu.dma_memcpy_nd`, its \
+         address patched in at run time) and `rt.wait_alloc(alloc)`; or use {fifo}",
+        col = at.col,
+    )
+}
+
 fn reaches(at: DmaChannelRef, neighbour_channels: u32, kind: TileKind, col: u32, row: u32) -> bool {
     if (col, row) == (at.col, at.row) {
         return true;
@@ -255,7 +309,8 @@ impl Validator<'_> {
                 channel: p.channel,
             };
             if kind == TileKind::Shim {
-                self.push(DmaProgramError::ShimTile { at }.into());
+                let channels = d.device.resources(kind).dma_channels;
+                self.push(DmaProgramError::ShimTile { at, channels }.into());
                 continue;
             }
             let available = d.device.resources(kind).dma_channels;
