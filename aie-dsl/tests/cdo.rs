@@ -3,21 +3,10 @@
 //! ELFs it must refuse, each with an error naming the file and the core.
 
 mod common;
+use common::cdo::blocks;
 
-use aie_dsl::back::cdo::{self, stream, CdoError, CdoOptions, CoreElf, ElfProblem};
+use aie_dsl::back::cdo::{self, CdoError, CdoOptions, CoreElf, ElfProblem};
 use aie_dsl::prelude::*;
-
-/// The block writes of a CDO file.
-fn blocks(bytes: &[u8]) -> Vec<(u64, Vec<u32>)> {
-    stream::decode(bytes)
-        .unwrap()
-        .into_iter()
-        .filter_map(|(_, c)| match c {
-            stream::Command::Block { addr, data } => Some((addr, data)),
-            _ => None,
-        })
-        .collect()
-}
 
 fn init_of(elem: ElemType, values: Vec<i64>) -> Vec<u8> {
     let mut d = DesignBuilder::new("initbuffer", Device::Npu1_1Col);

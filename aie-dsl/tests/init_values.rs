@@ -13,6 +13,7 @@
 //! - no panic on random edge values, fitting or not.
 
 mod common;
+use common::cdo::blocks;
 
 use aie_dsl::back::cdo::{self, stream, CdoOptions};
 use aie_dsl::prelude::*;
@@ -20,18 +21,6 @@ use aie_dsl::valid::ValidationError;
 use common::random::{any_init_value, float_value, init_value};
 use common::Rng;
 use melior::ir::attribute::{Attribute, AttributeLike};
-
-/// The block writes of a CDO file.
-fn blocks(bytes: &[u8]) -> Vec<(u64, Vec<u32>)> {
-    stream::decode(bytes)
-        .unwrap()
-        .into_iter()
-        .filter_map(|(_, c)| match c {
-            stream::Command::Block { addr, data } => Some((addr, data)),
-            _ => None,
-        })
-        .collect()
-}
 
 /// The init CDO's bytes at `address` of the mem tile (column 0), `len` bytes, gathered from its
 /// block and masked writes.

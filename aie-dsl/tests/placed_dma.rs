@@ -5,13 +5,15 @@
 //! (driver/src/global/xaiemlgbl_params.h: `XAIEMLGBL_MEMORY_MODULE_DMA_BD0_*`), plus every
 //! validation rule on both sides of its boundary.
 
-use aie_dsl::back::cdo::{self, stream, CdoOptions};
+use aie_dsl::back::cdo::{self, CdoOptions};
 use aie_dsl::ir::TileId;
 use aie_dsl::lower::physical::Physical;
 use aie_dsl::prelude::*;
 use aie_dsl::valid::{DmaChannelRef, DmaProgramError, ValidationError};
 
 mod common;
+use common::cdo::blocks;
+use common::cdo::writes;
 use common::i32s;
 
 /// The validation problems of `d`, or an empty list when it is valid.
@@ -320,30 +322,6 @@ fn an_ending_chain_beside_a_fifo_channel_is_rejected() {
 }
 
 // ---- the CDO -----------------------------------------------------------------------------------
-
-/// The block writes of a CDO file.
-fn blocks(bytes: &[u8]) -> Vec<(u64, Vec<u32>)> {
-    stream::decode(bytes)
-        .unwrap()
-        .into_iter()
-        .filter_map(|(_, c)| match c {
-            stream::Command::Block { addr, data } => Some((addr, data)),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The single writes of a CDO file.
-fn writes(bytes: &[u8]) -> Vec<(u64, u32)> {
-    stream::decode(bytes)
-        .unwrap()
-        .into_iter()
-        .filter_map(|(_, c)| match c {
-            stream::Command::Write { addr, value } => Some((addr, value)),
-            _ => None,
-        })
-        .collect()
-}
 
 /// The core sender's two BDs, read back field by field with aie-rt's AIE-ML tile DMA layout
 /// (`XAIEMLGBL_MEMORY_MODULE_DMA_BD0_0` at 0x1D000, BDs 0x20 apart; word 0: base address in

@@ -136,11 +136,11 @@ impl Npu {
         }
     }
 
-    /// Loads what [`crate::build`] wrote for `design`: plans the call ([`plan`]), then registers
+    /// Loads what [`crate::build`] wrote for `design`: plans the call ([`plan()`]), then registers
     /// the xclbin, creates the hardware context, opens the kernel and allocates the buffers.
     ///
     /// # Errors
-    /// The errors of [`plan`] (before XRT is touched), then [`RunError::Xrt`] with the failing
+    /// The errors of [`plan()`] (before XRT is touched), then [`RunError::Xrt`] with the failing
     /// step and XRT's message.
     pub fn load(&self, built: &Built, design: &Validated) -> Result<Loaded<'_>, RunError> {
         let plan = plan(built, design)?;

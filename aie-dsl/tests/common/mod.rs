@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod cdo;
 pub mod random;
 
 use aie_dsl::prelude::*;

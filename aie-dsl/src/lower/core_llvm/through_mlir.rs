@@ -200,7 +200,7 @@ fn nested<'c, 'a>(outer: &'a Module<'c>) -> Vec<melior::ir::operation::Operation
 /// MLIR prints it.
 ///
 /// # Errors
-/// [`CoreLlvmError`] as [`core_ir`].
+/// [`CoreLlvmError`] as [`super::core_ir`].
 pub fn core_llvm_dialect(
     design: &Design,
     phys: &Physical,
@@ -224,7 +224,7 @@ pub fn core_llvm_dialect(
 /// MLIR's translation to LLVM IR.
 ///
 /// # Errors
-/// [`CoreLlvmError`] as [`core_ir`], for the first core that fails.
+/// [`CoreLlvmError`] as [`super::core_ir`], for the first core that fails.
 pub fn through_mlir(
     design: &Design,
     phys: &Physical,
