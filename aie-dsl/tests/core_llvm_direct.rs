@@ -258,16 +258,7 @@ fn buffers_without_elements_are_written_directly_and_exactly() {
     for shape in [vec![0], vec![0, 3], vec![3, 0], vec![2, 0, 4]] {
         for elem in ELEMS {
             for init in [false, true] {
-                let mut d = DesignBuilder::new("empty", Device::Npu1_1Col);
-                let t = d.compute_tile(0, 2);
-                let ty = MemRefType::new(shape.clone(), elem);
-                let k = d.kernel(Kernel::new("k", [ScalarType::I32.into()], "k.o"));
-                if init {
-                    d.buffer_init(t, "empty", ty, Vec::<InitValue>::new());
-                } else {
-                    d.buffer(t, "empty", ty);
-                }
-                d.core(t, |c| c.call(k, [Scalar::I32(1).into()]));
+                let d = common::buffer_without_elements(&shape, elem, init);
                 let v = match d.finish() {
                     Ok(v) => v,
                     Err(e) => panic!("{shape:?} {elem:?}: {e}"),

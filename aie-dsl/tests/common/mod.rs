@@ -88,3 +88,20 @@ impl Rng {
         }
     }
 }
+
+/// A design of one core whose tile holds a buffer of `shape` × `elem` with no elements (a
+/// dimension of 0), with empty initial values when `init`, and calls a kernel with a scalar:
+/// the case the direct writers must write like MLIR's printers.
+pub fn buffer_without_elements(shape: &[u32], elem: ElemType, init: bool) -> DesignBuilder {
+    let mut d = DesignBuilder::new("empty", Device::Npu1_1Col);
+    let t = d.compute_tile(0, 2);
+    let ty = MemRefType::new(shape.to_vec(), elem);
+    let k = d.kernel(Kernel::new("k", [ScalarType::I32.into()], "k.o"));
+    if init {
+        d.buffer_init(t, "empty", ty, Vec::<InitValue>::new());
+    } else {
+        d.buffer(t, "empty", ty);
+    }
+    d.core(t, |c| c.call(k, [Scalar::I32(1).into()]));
+    d
+}
