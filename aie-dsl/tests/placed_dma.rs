@@ -165,16 +165,17 @@ fn mem_tile_bd_ids_as_in_mlir_aie_assign_bd_ids_basic() {
     cdo::write(&v, &phys, &CdoOptions::default()).unwrap();
 }
 
-/// The first case of test/Passes/assign-bd-ids/basic.mlir, in AIE2's lock protocol: a compute
-/// tile's two channels of three BDs each that loop, and a mem tile's four channels of one BD each
-/// that do not (`loop = false`, `repeat_count = 10`). CHECK lines: the compute tile's BDs get
-/// ids 0, 1, 2 (next 1, 2, 0) and 3, 4, 5 (next 4, 5, 3); the mem tile's, declared S2MM 0,
-/// MM2S 0, S2MM 1, MM2S 1, get 0, 1, 24, 25 and no next BD. (The test's BDs omit offset and
-/// length, so aie-opt prints `aie.dma_bd(%buf : memref<32xi32>)`; ours always carry both, as
-/// the ObjectFIFO transform's do.)
-#[test]
-fn compute_and_mem_tile_bd_ids_as_in_mlir_aie_assign_bd_ids_basic() {
-    let mut d = DesignBuilder::new("basic", Device::Npu1);
+/// The design of test/Passes/assign-bd-ids/basic.mlir's first case, which user_assigned.mlir's
+/// first case repeats with some ids chosen: on compute tile (0,2) two S2MM chains of three
+/// looping BDs over `double_buffer`, on mem tile (0,1) four ending chains of one BD over
+/// `buffer_0_1` (`repeat_count = 10`). `chosen` gives BD ids: (on the compute tile?, direction,
+/// channel, BD index, id). Checks the ids both tests' CHECK lines give (the chosen ones are
+/// taken first and the others fill in around them, so they come out the same).
+fn assign_bd_ids_design(
+    name: &str,
+    chosen: &[(bool, DmaDir, u32, usize, u32)],
+) -> (Validated, Physical, String) {
+    let mut d = DesignBuilder::new(name, Device::Npu1);
     let _shim = d.shim_tile(0);
     let t01 = d.mem_tile(0);
     let t02 = d.compute_tile(0, 2);
@@ -182,35 +183,33 @@ fn compute_and_mem_tile_bd_ids_as_in_mlir_aie_assign_bd_ids_basic() {
     let buffer_0_1 = d.buffer(t01, "buffer_0_1", i32s(32));
     let x = d.lock(t02, "lock_X", None, 1);
     let y = d.lock(t02, "lock_Y", None, 0);
-    let three = |d: &mut DesignBuilder, ch: u32| {
-        let bd = DmaBd::new(double_buffer).acquire(x, 1).release(y, 1);
-        d.dma(
-            DmaChain::new(t02, DmaDir::S2mm, ch)
-                .bd(bd.clone())
-                .bd(bd.clone())
-                .bd(bd),
-        );
+    let with_id = |bd: DmaBd, compute: bool, dir: DmaDir, ch: u32, i: usize| match chosen
+        .iter()
+        .find(|c| (c.0, c.1, c.2, c.3) == (compute, dir, ch, i))
+    {
+        Some(c) => bd.bd_id(c.4),
+        None => bd,
     };
-    three(&mut d, 0);
-    three(&mut d, 1);
-    let mut pairs = Vec::new();
-    for i in 0..4 {
-        pairs.push(d.lock(t01, format!("lock_0_1_{i}"), None, 1 - i % 2));
+    for ch in 0..2 {
+        let mut chain = DmaChain::new(t02, DmaDir::S2mm, ch);
+        for i in 0..3 {
+            let bd = DmaBd::new(double_buffer).acquire(x, 1).release(y, 1);
+            chain = chain.bd(with_id(bd, true, DmaDir::S2mm, ch, i));
+        }
+        d.dma(chain);
     }
+    let l: Vec<_> = (0..4)
+        .map(|i| d.lock(t01, format!("lock_0_1_{i}"), None, 1 - i % 2))
+        .collect();
     for (dir, ch, acq, rel) in [
         (DmaDir::S2mm, 0, 0, 1),
         (DmaDir::Mm2s, 0, 1, 0),
         (DmaDir::S2mm, 1, 2, 3),
         (DmaDir::Mm2s, 1, 3, 2),
     ] {
-        d.dma(
-            DmaChain::new(t01, dir, ch)
-                .bd(DmaBd::new(buffer_0_1)
-                    .acquire(pairs[acq], 1)
-                    .release(pairs[rel], 1))
-                .ends()
-                .repeat_count(10),
-        );
+        let bd = DmaBd::new(buffer_0_1).acquire(l[acq], 1).release(l[rel], 1);
+        let bd = with_id(bd, false, dir, ch, 0);
+        d.dma(DmaChain::new(t01, dir, ch).bd(bd).ends().repeat_count(10));
     }
     let (v, phys, text) = lowered(d);
     let ids = |t: TileId| -> Vec<(u32, Option<u32>)> {
@@ -234,6 +233,19 @@ fn compute_and_mem_tile_bd_ids_as_in_mlir_aie_assign_bd_ids_basic() {
         ids(t01.into()),
         [(0, None), (1, None), (24, None), (25, None)]
     );
+    (v, phys, text)
+}
+
+/// The first case of test/Passes/assign-bd-ids/basic.mlir, in AIE2's lock protocol: a compute
+/// tile's two channels of three BDs each that loop, and a mem tile's four channels of one BD each
+/// that do not (`loop = false`, `repeat_count = 10`). CHECK lines: the compute tile's BDs get
+/// ids 0, 1, 2 (next 1, 2, 0) and 3, 4, 5 (next 4, 5, 3); the mem tile's, declared S2MM 0,
+/// MM2S 0, S2MM 1, MM2S 1, get 0, 1, 24, 25 and no next BD. (The test's BDs omit offset and
+/// length, so aie-opt prints `aie.dma_bd(%buf : memref<32xi32>)`; ours always carry both, as
+/// the ObjectFIFO transform's do.)
+#[test]
+fn compute_and_mem_tile_bd_ids_as_in_mlir_aie_assign_bd_ids_basic() {
+    let (v, _, text) = assign_bd_ids_design("basic", &[]);
     for line in [
         "aie.dma_bd(%double_buffer : memref<32xi32>, 0, 32) {bd_id = 2 : i32, next_bd_id = 0 : i32}",
         "aie.dma_bd(%double_buffer : memref<32xi32>, 0, 32) {bd_id = 5 : i32, next_bd_id = 3 : i32}",
@@ -1262,63 +1274,14 @@ fn mem_tile_dmas_reach_their_neighbours_on_channels_0_to_3() {
 /// ids are taken first and the others fill in around them.
 #[test]
 fn user_chosen_bd_ids_as_in_mlir_aie_assign_bd_ids_user_assigned() {
-    let mut d = DesignBuilder::new("user_assigned", Device::Npu1);
-    let _shim = d.shim_tile(0);
-    let t01 = d.mem_tile(0);
-    let t02 = d.compute_tile(0, 2);
-    let double_buffer = d.buffer(t02, "double_buffer", i32s(32));
-    let buffer_0_1 = d.buffer(t01, "buffer_0_1", i32s(32));
-    let x = d.lock(t02, "lock_X", None, 1);
-    let y = d.lock(t02, "lock_Y", None, 0);
-    let bd = || DmaBd::new(double_buffer).acquire(x, 1).release(y, 1);
-    d.dma(
-        DmaChain::new(t02, DmaDir::S2mm, 0)
-            .bd(bd().bd_id(0))
-            .bd(bd().bd_id(1))
-            .bd(bd()),
-    );
-    d.dma(
-        DmaChain::new(t02, DmaDir::S2mm, 1)
-            .bd(bd())
-            .bd(bd().bd_id(4))
-            .bd(bd()),
-    );
-    let l: Vec<_> = (0..4)
-        .map(|i| d.lock(t01, format!("lock_0_1_{i}"), None, 1 - i % 2))
-        .collect();
-    for (dir, ch, acq, rel, id) in [
-        (DmaDir::S2mm, 0, 0, 1, None),
-        (DmaDir::Mm2s, 0, 1, 0, None),
-        (DmaDir::S2mm, 1, 2, 3, Some(24)),
-        (DmaDir::Mm2s, 1, 3, 2, None),
-    ] {
-        let mut b = DmaBd::new(buffer_0_1).acquire(l[acq], 1).release(l[rel], 1);
-        if let Some(id) = id {
-            b = b.bd_id(id);
-        }
-        d.dma(DmaChain::new(t01, dir, ch).bd(b).ends().repeat_count(10));
-    }
-    let (v, phys, _) = lowered(d);
-    let ids = |t: TileId| -> Vec<(u32, Option<u32>)> {
-        phys.dmas[&t]
-            .iter()
-            .flat_map(|c| c.bds.iter().map(|b| (b.bd_id, b.next_bd_id)))
-            .collect()
-    };
-    assert_eq!(
-        ids(t02.into()),
-        [
-            (0, Some(1)),
-            (1, Some(2)),
-            (2, Some(0)),
-            (3, Some(4)),
-            (4, Some(5)),
-            (5, Some(3))
-        ]
-    );
-    assert_eq!(
-        ids(t01.into()),
-        [(0, None), (1, None), (24, None), (25, None)]
+    let (v, phys, _) = assign_bd_ids_design(
+        "user_assigned",
+        &[
+            (true, DmaDir::S2mm, 0, 0, 0),
+            (true, DmaDir::S2mm, 0, 1, 1),
+            (true, DmaDir::S2mm, 1, 1, 4),
+            (false, DmaDir::S2mm, 1, 0, 24),
+        ],
     );
     // The design's MLIR says the chosen ids as the test's input does.
     let design = aie_dsl::emit::emit(&v).unwrap().mlir;
