@@ -197,8 +197,10 @@ impl fmt::Display for ArgType {
 /// (`[bf16; 512]`) and the type of bf16 kernel constants.
 pub use half::bf16;
 
-/// A scalar constant passed to a kernel.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A scalar constant passed to a kernel. Two constants are equal when they are the same value of
+/// the same type bit for bit (so a NaN equals itself and -0.0 differs from 0.0), as MLIR uniques
+/// constant attributes.
+#[derive(Clone, Copy, Debug)]
 pub enum Scalar {
     /// An `i8` constant.
     I8(i8),
@@ -211,6 +213,21 @@ pub enum Scalar {
     /// A `bf16` constant, given by its bit pattern (the upper half of the f32 pattern).
     Bf16(u16),
 }
+
+impl PartialEq for Scalar {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Scalar::I8(a), Scalar::I8(b)) => a == b,
+            (Scalar::I16(a), Scalar::I16(b)) => a == b,
+            (Scalar::I32(a), Scalar::I32(b)) => a == b,
+            (Scalar::F32(a), Scalar::F32(b)) => a.to_bits() == b.to_bits(),
+            (Scalar::Bf16(a), Scalar::Bf16(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Scalar {}
 
 impl Scalar {
     /// A bf16 constant rounded (to nearest even) from an `f32`.

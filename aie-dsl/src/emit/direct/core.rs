@@ -244,9 +244,10 @@ impl Writer<'_> {
                                     match consts.iter().find(|(c, _)| c == s) {
                                         Some((_, n)) => names.push(n.clone()),
                                         None => {
-                                            // A NaN equals no hoisted constant: the module
-                                            // makes one more before the call
-                                            // (`emit/physical/core.rs`).
+                                            // Every scalar was hoisted (constants compare by
+                                            // their bits, NaNs included); as the module does
+                                            // (`emit/physical/core.rs`), one that was not
+                                            // would be made before the call.
                                             let (base, text) = constant(*s)?;
                                             let name = self.named(base);
                                             self.line(
