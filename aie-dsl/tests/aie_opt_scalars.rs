@@ -8,6 +8,9 @@
 
 use aie_dsl::prelude::*;
 
+mod common;
+use common::sorted_lines;
+
 /// `zz_<case>`: shim → core → shim through two FIFOs; the core calls `k` with both objects,
 /// three buffers with initial values on its tile, and the scalars `s1` and `s2`.
 fn design(case: &str, s1: Scalar, s2: Scalar) -> Validated {
@@ -95,17 +98,6 @@ fn design(case: &str, s1: Scalar, s2: Scalar) -> Validated {
         rt.wait(out);
     });
     d.finish().expect("valid")
-}
-
-/// The lines of a module, trimmed, without comments and blank lines, sorted.
-fn sorted_lines(text: &str) -> Vec<String> {
-    let mut v: Vec<String> = text
-        .lines()
-        .map(|l| l.split("//").next().unwrap_or("").trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
-    v.sort();
-    v
 }
 
 fn data(file: &str) -> String {

@@ -1494,16 +1494,7 @@ fn a_mem_tile_program_as_aie_opt_and_aie_translate_make_it() {
     let read = |p: std::path::PathBuf| {
         std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
     };
-    let sorted = |bytes: Vec<u8>| {
-        let text = String::from_utf8(bytes).expect("text");
-        let mut v: Vec<String> = text
-            .lines()
-            .map(|l| l.split("//").next().unwrap_or("").trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect();
-        v.sort();
-        v
-    };
+    let sorted = |bytes: Vec<u8>| common::sorted_lines(&String::from_utf8(bytes).expect("text"));
     assert_eq!(
         sorted(read(built.dir.join("zz_memdma.physical.mlir"))),
         sorted(read(data.join("memdma.physical.mlir"))),

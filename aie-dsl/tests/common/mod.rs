@@ -105,3 +105,15 @@ pub fn buffer_without_elements(shape: &[u32], elem: ElemType, init: bool) -> Des
     d.core(t, |c| c.call(k, [Scalar::I32(1).into()]));
     d
 }
+
+/// The lines of a module, trimmed, without comments and blank lines, sorted: the text up to the
+/// order of its ops (how the physical MLIR is compared with aie-opt's).
+pub fn sorted_lines(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = text
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or("").trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    v.sort();
+    v
+}
