@@ -672,7 +672,8 @@ fn buffers_and_locks_must_be_on_the_dmas_tile() {
             bd: 0,
             buffer: "far".into(),
             bcol: 0,
-            brow: 3
+            brow: 3,
+            neighbour_channels: 4
         })
     );
     let msg = dma[1].to_string();

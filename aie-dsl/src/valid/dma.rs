@@ -98,7 +98,7 @@ pub enum DmaProgramError {
         why: &'static str,
     },
     /// A buffer another tile holds.
-    #[error("BD {bd} of the DMA program on {at} moves buffer `{buffer}` of tile ({bcol},{brow}), which this DMA does not reach (a compute tile's DMA reaches its own memory: mlir-aie \"Core tile DMAs can only access a buffer in the same tile\"; a mem tile's DMA also its west and east neighbour mem tiles' on channels 0..=3: \"attempts to access a non-local buffer\"); place the buffer on ({},{}), use a channel that reaches it, or program the DMA of its tile", .at.col, .at.row)]
+    #[error("BD {bd} of the DMA program on {at} moves buffer `{buffer}` of tile ({bcol},{brow}), which this DMA does not reach (a compute tile's DMA reaches its own memory: mlir-aie \"Core tile DMAs can only access a buffer in the same tile\"; a mem tile's DMA also its west and east neighbour mem tiles' on channels 0..={}: \"attempts to access a non-local buffer\"); place the buffer on ({},{}), use a channel that reaches it, or program the DMA of its tile", .neighbour_channels.saturating_sub(1), .at.col, .at.row)]
     BufferElsewhere {
         /// The channel.
         at: DmaChannelRef,
@@ -110,9 +110,11 @@ pub enum DmaProgramError {
         bcol: u32,
         /// The buffer's row.
         brow: u32,
+        /// The mem-tile channels that reach the neighbours (target model).
+        neighbour_channels: u32,
     },
     /// A lock another tile holds.
-    #[error("BD {bd} of the DMA program on {at} uses lock `{lock}` of tile ({lcol},{lrow}), which this DMA does not reach (a compute tile's DMA uses its own locks: mlir-aie \"can only access a lock in the same tile\"; a mem tile's DMA also its neighbour mem tiles' on channels 0..=3: \"attempts to access a non-local lock\"); use a lock of ({},{})", .at.col, .at.row)]
+    #[error("BD {bd} of the DMA program on {at} uses lock `{lock}` of tile ({lcol},{lrow}), which this DMA does not reach (a compute tile's DMA uses its own locks: mlir-aie \"can only access a lock in the same tile\"; a mem tile's DMA also its neighbour mem tiles' on channels 0..={}: \"attempts to access a non-local lock\"); use a lock of ({},{})", .neighbour_channels.saturating_sub(1), .at.col, .at.row)]
     LockElsewhere {
         /// The channel.
         at: DmaChannelRef,
@@ -124,6 +126,8 @@ pub enum DmaProgramError {
         lcol: u32,
         /// The lock's row.
         lrow: u32,
+        /// The mem-tile channels that reach the neighbours (target model).
+        neighbour_channels: u32,
     },
     /// Acquire and release locks on two tiles (mlir-aie's CDO writer offsets both lock ids by
     /// the release lock's window, so the acquire would name another lock).
@@ -467,6 +471,7 @@ impl Validator<'_> {
                                 lock: l.name.clone(),
                                 lcol,
                                 lrow,
+                                neighbour_channels: model.mem_tile_neighbour_channels,
                             }
                             .into(),
                         );
@@ -547,6 +552,7 @@ impl Validator<'_> {
                             buffer: b.name.clone(),
                             bcol,
                             brow,
+                            neighbour_channels: model.mem_tile_neighbour_channels,
                         }
                         .into(),
                     );
