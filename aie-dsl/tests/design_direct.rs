@@ -16,6 +16,7 @@ use aie_dsl::ir::{CallArg, FifoPort, TileId};
 use aie_dsl::prelude::*;
 
 mod common;
+use common::compare::first_difference;
 use common::random::*;
 use common::Rng;
 
@@ -46,28 +47,7 @@ const MARKERS: [&str; 21] = [
 ];
 
 /// How often each of [`MARKERS`] appeared in a directly written text.
-#[derive(Default)]
-struct Seen([usize; MARKERS.len()]);
-
-impl Seen {
-    fn note(&mut self, text: &str) {
-        for (k, m) in MARKERS.iter().enumerate() {
-            self.0[k] += usize::from(text.contains(m));
-        }
-    }
-}
-
-/// The first line where `a` and `b` differ, with both lines, for a readable failure.
-fn first_difference(a: &str, b: &str) -> String {
-    let (mut la, mut lb) = (a.lines(), b.lines());
-    let mut n = 1;
-    loop {
-        match (la.next(), lb.next()) {
-            (Some(x), Some(y)) if x == y => n += 1,
-            (x, y) => return format!("line {n}:\n  direct: {x:?}\n  MLIR:   {y:?}"),
-        }
-    }
-}
+type Seen = common::compare::Seen<{ MARKERS.len() }>;
 
 /// Compares both ways on `v`, both texts (custom and generic form); returns whether both were
 /// written directly.
@@ -119,7 +99,7 @@ fn assert_seen(seen: &Seen, markers: &[&str]) {
 fn random_design_shapes_are_written_directly_and_exactly() {
     let mut r = Rng(0x2545_F491_4F6C_DD1D);
     let (mut compared, mut direct) = (0, 0);
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     let mut tries = 0;
     while compared < 300 && tries < 60_000 {
         tries += 1;
@@ -149,7 +129,7 @@ fn random_design_shapes_are_written_directly_and_exactly() {
 #[test]
 fn random_pipelines_are_written_directly_and_exactly() {
     let (mut compared, mut direct) = (0, 0);
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     let mut seed = 0xD1B5_4A32_D192_ED03u64;
     for _ in 0..300 {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
@@ -185,7 +165,7 @@ fn random_pipelines_are_written_directly_and_exactly() {
 #[test]
 fn random_core_programs_are_written_directly_and_exactly() {
     let (mut compared, mut direct) = (0, 0);
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     for _ in 0..300 {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
@@ -218,7 +198,7 @@ fn random_core_programs_are_written_directly_and_exactly() {
 fn float_constants_are_written_directly_and_exactly() {
     let mut r = Rng(0x6A09_E667_F3BC_C909);
     let (mut compared, mut direct) = (0, 0);
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     for i in 0..300 {
         let mut d = DesignBuilder::new(format!("floats_{i}"), Device::Npu1_1Col);
         let args = vec![
@@ -258,7 +238,7 @@ fn initial_values_are_written_directly_and_exactly() {
     let mut r = Rng(0xBB67_AE85_84CA_A73B);
     let (mut compared, mut direct) = (0, 0);
     let mut specials_direct = [0usize; 6];
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     for i in 0..400 {
         let mut d = DesignBuilder::new(format!("init_{i}"), Device::Npu1_1Col);
         let elem = ELEMS[r.below(6) as usize];
@@ -385,7 +365,7 @@ fn hand_placed_routing_and_fifo_options_are_written_directly_and_exactly() {
     // leave out.
     let mut r = Rng(0x3C6E_F372_FE94_F82B);
     let (mut compared, mut direct) = (0, 0);
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     let bundles = [
         WireBundle::Dma,
         WireBundle::North,
@@ -518,7 +498,7 @@ fn strings_mlir_escapes_are_written_directly_and_exactly() {
         "dollar$.o",
         "\u{1F600}\u{7f}.o",
     ];
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     for (i, object) in OBJECTS.iter().enumerate() {
         for own_link in [false, true] {
             let mut d = DesignBuilder::new(format!("strings_{i}"), Device::Npu1_1Col);
@@ -569,7 +549,7 @@ fn strings_mlir_escapes_are_written_directly_and_exactly() {
 /// objects must have elements).
 #[test]
 fn buffers_without_elements_are_written_directly_and_exactly() {
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     for shape in [vec![0], vec![0, 3], vec![3, 0]] {
         for elem in ELEMS {
             for init in [false, true] {

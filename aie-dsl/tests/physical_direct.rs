@@ -15,6 +15,7 @@ use aie_dsl::ir::CallArg;
 use aie_dsl::prelude::*;
 
 mod common;
+use common::compare::first_difference;
 use common::random::*;
 use common::Rng;
 
@@ -43,28 +44,7 @@ const MARKERS: [&str; 19] = [
 ];
 
 /// How often each of [`MARKERS`] appeared in a directly written text.
-#[derive(Default)]
-struct Seen([usize; MARKERS.len()]);
-
-impl Seen {
-    fn note(&mut self, text: &str) {
-        for (k, m) in MARKERS.iter().enumerate() {
-            self.0[k] += usize::from(text.contains(m));
-        }
-    }
-}
-
-/// The first line where `a` and `b` differ, with both lines, for a readable failure.
-fn first_difference(a: &str, b: &str) -> String {
-    let (mut la, mut lb) = (a.lines(), b.lines());
-    let mut n = 1;
-    loop {
-        match (la.next(), lb.next()) {
-            (Some(x), Some(y)) if x == y => n += 1,
-            (x, y) => return format!("line {n}:\n  direct: {x:?}\n  MLIR:   {y:?}"),
-        }
-    }
-}
+type Seen = common::compare::Seen<{ MARKERS.len() }>;
 
 /// Compares both ways on `v`; returns whether it was written directly, `None` when it does not
 /// lower.
@@ -94,7 +74,7 @@ fn compare(v: &Validated, what: &str, seen: &mut Seen) -> Option<bool> {
 fn random_design_shapes_are_written_directly_and_exactly() {
     let mut r = Rng(0x2545_F491_4F6C_DD1D);
     let (mut compared, mut direct) = (0, 0);
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     let mut tries = 0;
     while compared < 300 && tries < 60_000 {
         tries += 1;
@@ -122,7 +102,10 @@ fn random_design_shapes_are_written_directly_and_exactly() {
         "aie.amsel",
         "npu1_2col",
     ] {
-        let k = MARKERS.iter().position(|x| *x == m).unwrap_or(0);
+        let k = MARKERS
+            .iter()
+            .position(|x| *x == m)
+            .unwrap_or_else(|| panic!("{m:?} is not a marker"));
         assert!(seen.0[k] > 0, "no directly written design has {m:?}");
     }
 }
@@ -130,7 +113,7 @@ fn random_design_shapes_are_written_directly_and_exactly() {
 #[test]
 fn random_pipelines_are_written_directly_and_exactly() {
     let (mut compared, mut direct, mut invalid) = (0, 0, 0);
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     let mut seed = 0xD1B5_4A32_D192_ED03u64;
     for _ in 0..400 {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
@@ -167,7 +150,7 @@ fn random_pipelines_are_written_directly_and_exactly() {
 #[test]
 fn random_core_programs_are_written_directly_and_exactly() {
     let (mut compared, mut direct) = (0, 0);
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     // About a quarter of the programs have a loop of count 0, which validation refuses.
     for _ in 0..440 {
@@ -198,7 +181,10 @@ fn random_core_programs_are_written_directly_and_exactly() {
         "memref<i32>",
         "0x7F80 : bf16",
     ] {
-        let k = MARKERS.iter().position(|x| *x == m).unwrap_or(0);
+        let k = MARKERS
+            .iter()
+            .position(|x| *x == m)
+            .unwrap_or_else(|| panic!("{m:?} is not a marker"));
         assert!(seen.0[k] > 0, "no directly written design has {m:?}");
     }
 }
@@ -207,7 +193,7 @@ fn random_core_programs_are_written_directly_and_exactly() {
 fn float_constants_are_written_directly_and_exactly() {
     let mut r = Rng(0x6A09_E667_F3BC_C909);
     let (mut compared, mut direct) = (0, 0);
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     for i in 0..400 {
         let mut d = DesignBuilder::new(format!("floats_{i}"), Device::Npu1_1Col);
         let args = vec![
@@ -258,7 +244,7 @@ fn initial_values_are_written_directly_and_exactly() {
     let mut r = Rng(0xBB67_AE85_84CA_A73B);
     let (mut compared, mut direct) = (0, 0);
     let mut specials_direct = [0usize; 6];
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     for i in 0..300 {
         let mut d = DesignBuilder::new(format!("init_{i}"), Device::Npu1_1Col);
         let elem = ELEMS[r.below(6) as usize];
@@ -367,7 +353,7 @@ fn numbers_beyond_i32_are_written_directly_and_exactly() {
 /// Buffers without elements (a dimension of 0), with and without (empty) initial values.
 #[test]
 fn buffers_without_elements_are_written_directly_and_exactly() {
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(&MARKERS);
     for shape in [vec![0], vec![0, 3], vec![3, 0]] {
         for elem in ELEMS {
             for init in [false, true] {

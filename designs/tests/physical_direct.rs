@@ -5,18 +5,7 @@
 
 mod mlir;
 use aie_dsl::valid::Validated;
-
-/// The first line where `a` and `b` differ, with both lines, for a readable failure.
-fn first_difference(a: &str, b: &str) -> String {
-    let (mut la, mut lb) = (a.lines(), b.lines());
-    let mut n = 1;
-    loop {
-        match (la.next(), lb.next()) {
-            (Some(x), Some(y)) if x == y => n += 1,
-            (x, y) => return format!("line {n}:\n  direct: {x:?}\n  MLIR:   {y:?}"),
-        }
-    }
-}
+use mlir::first_difference;
 
 fn compare(name: &str, design: &Validated) {
     let lowered = aie_dsl::lower::lower(design).unwrap_or_else(|e| panic!("{name}: {e}"));

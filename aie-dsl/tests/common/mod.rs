@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod cdo;
+pub mod compare;
 pub mod random;
 
 use aie_dsl::prelude::*;
