@@ -55,3 +55,10 @@ pub(in crate::emit) fn collect_scalars(stmts: &[LStmt], out: &mut Vec<crate::typ
         }
     }
 }
+
+/// `[a, b, …]` of link offsets as MLIR prints them from an `i64` array attribute (each offset
+/// read as a signed 64-bit value, as the attribute holds it).
+pub(in crate::emit) fn offsets_text(v: &[u64]) -> String {
+    let v: Vec<String> = v.iter().map(|&o| (o as i64).to_string()).collect();
+    format!("[{}]", v.join(", "))
+}

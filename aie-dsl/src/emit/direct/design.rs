@@ -215,10 +215,7 @@ impl DesignWriter<'_> {
                     .collect::<Option<Vec<_>>>()?;
                 Some(format!("[{}]", v.join(", ")))
             };
-            let offs = |v: &[u64]| -> String {
-                let v: Vec<String> = v.iter().map(|&o| (o as i64).to_string()).collect();
-                format!("[{}]", v.join(", "))
-            };
+            let offs = crate::emit::text::offsets_text;
             let text = format!(
                 "aie.objectfifo.link {} -> {} ({} {})",
                 syms(&link.inputs)?,
@@ -519,17 +516,7 @@ fn sequence(w: &mut Writer<'_>, seq: &RuntimeSequence, l: usize) -> Option<()> {
             DmaTarget::Alloc(a) => d.shim_allocs.get(*a).map(|a| a.name.as_str()),
         }
     };
-    let mut args = Vec::with_capacity(seq.args.len());
-    let mut heads = Vec::with_capacity(seq.args.len());
-    for ty in &seq.args {
-        let n = w.arg();
-        heads.push(format!("{n}: {ty}"));
-        args.push(n);
-    }
-    w.line(
-        l,
-        format_args!("aie.runtime_sequence({}) {{", heads.join(", ")),
-    );
+    let args = w.sequence_head(seq, l);
     let list = |v: &[i64; 4]| format!("[{}, {}, {}, {}]", v[0], v[1], v[2], v[3]);
     for op in &seq.ops {
         match op {

@@ -330,10 +330,7 @@ impl G<'_> {
                     .collect::<Option<Vec<_>>>()?;
                 Some(format!("[{}]", v.join(", ")))
             };
-            let offs = |v: &[u64]| -> String {
-                let v: Vec<String> = v.iter().map(|&o| (o as i64).to_string()).collect();
-                format!("[{}]", v.join(", "))
-            };
+            let offs = crate::emit::text::offsets_text;
             let text = format!(
                 "\"aie.objectfifo.link\"() {{dst_offsets = {}, fifoIns = {}, fifoOuts = {}, src_offsets = {}}} : () -> ()",
                 offs(&link.dst_offsets),

@@ -24,7 +24,9 @@ impl Writer<'_> {
         })
     }
 
-    fn sequence(&mut self, seq: &RuntimeSequence, l: usize) -> Option<()> {
+    /// `aie.runtime_sequence(%arg0: …, …) {` at level `l`, its arguments named in order; returns
+    /// their names.
+    pub(super) fn sequence_head(&mut self, seq: &RuntimeSequence, l: usize) -> Vec<String> {
         let mut args = Vec::with_capacity(seq.args.len());
         let mut heads = Vec::with_capacity(seq.args.len());
         for ty in &seq.args {
@@ -36,6 +38,11 @@ impl Writer<'_> {
             l,
             format_args!("aie.runtime_sequence({}) {{", heads.join(", ")),
         );
+        args
+    }
+
+    fn sequence(&mut self, seq: &RuntimeSequence, l: usize) -> Option<()> {
+        let args = self.sequence_head(seq, l);
         for op in &seq.ops {
             match op {
                 RuntimeOp::Dma(t) => {
